@@ -1,0 +1,98 @@
+"""Settings read once from the environment, then passed down explicitly.
+
+Every variable is documented in README.md ("Configuration") and `.env.example`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of OPS-TA. Build with `Settings.from_env()`."""
+
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'opsta.db'}"
+    # "memory://" runs Dramatiq in-process (embedded mode); "redis://host:port/db" uses Redis.
+    broker_url: str = "memory://"
+    secret_key: str = "dev-insecure-change-me"
+    timezone: str = "Asia/Bangkok"
+    data_dir: str = str(DEFAULT_DATA_DIR)
+    public_url: str = "http://127.0.0.1:8000"
+
+    # OIDC single sign-on. Empty discovery URL = OIDC off.
+    oidc_discovery_url: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_audience: str = ""  # expected `aud` of API bearer tokens; defaults to the client id
+    oidc_scopes: str = "openid email profile"
+    oidc_employee_code_claim: str = "employee_code"
+    oidc_jwks_cache_seconds: int = 3600
+    oidc_http_timeout_seconds: float = 5.0
+
+    # Local (argon2) accounts: embedded/demo mode and break-glass admin.
+    local_login: str = "auto"  # auto = on unless OIDC is configured; "true"/"false" force it
+    token_ttl_seconds: int = 3600
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+
+    demo_password: str = "demo"
+
+    # Attendance rules.
+    late_grace_minutes: int = 0
+    offline_window_hours: int = 72
+    clock_skew_seconds: int = 300
+    low_accuracy_m: float = 100.0
+    max_travel_kmh: float = 200.0
+    note_max_length: int = 500
+    geocoder_url: str = ""
+    geocoder_timeout_seconds: float = 3.0
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_discovery_url)
+
+    @property
+    def local_login_enabled(self) -> bool:
+        if self.local_login == "auto":
+            return not self.oidc_enabled
+        return _bool(self.local_login)
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith("memory://")
+
+    @property
+    def expected_audience(self) -> str:
+        return self.oidc_audience or self.oidc_client_id
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Read `OPSTA_<FIELD>` variables over the defaults, then apply `overrides`."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        known = {f.name: f for f in fields(cls)}
+        for name, spec in known.items():
+            raw = env.get(f"OPSTA_{name.upper()}")
+            if raw is None:
+                continue
+            default = spec.default
+            if isinstance(default, bool):
+                values[name] = _bool(raw)
+            elif isinstance(default, int):
+                values[name] = int(raw)
+            elif isinstance(default, float):
+                values[name] = float(raw)
+            else:
+                values[name] = raw
+        values.update(overrides)
+        return cls(**values)
