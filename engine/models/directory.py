@@ -51,6 +51,10 @@ class Employee(Base):
     def roles(self) -> set[str]:
         return {"employee"} | {r.role for r in self.role_rows}
 
+    @property
+    def sorted_roles(self) -> list[str]:
+        return sorted(self.roles)
+
 
 class EmployeeRole(Base):
     __tablename__ = "employee_roles"

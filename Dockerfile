@@ -1,0 +1,24 @@
+# Image for every OPS-TA service in docker-compose.yml (api, workers, scheduler).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini ./
+COPY api ./api
+COPY engine ./engine
+COPY face ./face
+COPY geo ./geo
+COPY devices ./devices
+COPY bpmn ./bpmn
+COPY migrations ./migrations
+RUN pip install .
+
+RUN useradd --system --home /app opsta && mkdir -p /var/lib/opsta && chown opsta /var/lib/opsta
+USER opsta
+ENV OPSTA_DATA_DIR=/var/lib/opsta
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", "api.wsgi:app"]

@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-postgres test-sqlite bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel setuptools
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+## Serve the demo on http://127.0.0.1:8000 (SQLite file in var/, in-process broker, demo data on first start)
+run: $(STAMP)
+	$(VENV)/bin/opsta run --demo
+
+## The whole suite: on PostgreSQL (127.0.0.1:5432), then the database-backed part again on SQLite
+test: $(STAMP)
+	$(PY) -m pytest
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only"
+
+test-postgres: $(STAMP)
+	$(PY) -m pytest
+
+test-sqlite: $(STAMP)
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,77 @@
+"""The Flask app factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_smorest import Api
+
+from api.context import OpstaContext, close_db
+from api.errors import register_error_handlers
+from engine.config import Settings
+from engine.db import make_engine, make_session_factory
+
+
+class OpstaApi(Api):
+    """flask-smorest's Api with our problem+json handlers instead of its own error payload."""
+
+    def _register_error_handlers(self):
+        register_error_handlers(self._app)
+
+
+def _build_oidc_verifier(settings: Settings):
+    if not settings.oidc_enabled:
+        return None
+    from api.auth.oidc_tokens import OidcTokenVerifier
+
+    return OidcTokenVerifier(settings.oidc_discovery_url, settings.expected_audience,
+                             cache_seconds=settings.oidc_jwks_cache_seconds,
+                             timeout=settings.oidc_http_timeout_seconds)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app for `settings` (read from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+        API_TITLE="OPS-TA",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
+    )
+    app.json.ensure_ascii = False
+    engine = make_engine(settings.database_url)
+    app.extensions["opsta"] = OpstaContext(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        oidc_verifier=_build_oidc_verifier(settings),
+    )
+    app.teardown_appcontext(close_db)
+    if not settings.embedded_broker:
+        import redis
+
+        broker = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2)
+        app.extensions["opsta"].services["broker_ping"] = broker.ping
+
+    api = OpstaApi(app, spec_kwargs={
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        "security": [{"bearerAuth": []}],
+    })
+    from api.blueprints import register_blueprints
+    from api.web import register_web
+
+    register_blueprints(api)
+    register_web(app)
+    register_error_handlers(app)
+    logging.getLogger(__name__).debug("app created for %s", settings.database_url.split("@")[-1])
+    return app

@@ -1,0 +1,41 @@
+"""The app's own bearer tokens: HS256 JWTs signed with the secret key."""
+from __future__ import annotations
+
+import time
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+
+from engine.config import Settings
+
+LOCAL_ISSUER = "opsta-local"
+AUDIENCE = "opsta-api"
+
+
+def _key(settings: Settings) -> OctKey:
+    return OctKey.import_key(settings.secret_key.encode())
+
+
+def issue_token(settings: Settings, employee_id: int) -> dict:
+    """An access token for `employee_id`, shaped as an OAuth 2 token response."""
+    now = int(time.time())
+    claims = {"iss": LOCAL_ISSUER, "aud": AUDIENCE, "sub": str(employee_id), "iat": now,
+              "exp": now + settings.token_ttl_seconds}
+    token = jwt.encode({"alg": "HS256"}, claims, _key(settings))
+    return {"access_token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_seconds}
+
+
+def verify_token(settings: Settings, token: str) -> int | None:
+    """The employee id in a valid app token, or None when the token is not valid."""
+    try:
+        decoded = jwt.decode(token, _key(settings), algorithms=["HS256"])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": LOCAL_ISSUER},
+            aud={"essential": True, "value": AUDIENCE},
+            exp={"essential": True},
+            sub={"essential": True},
+        ).validate(decoded.claims)
+        return int(decoded.claims["sub"])
+    except (JoseError, ValueError, TypeError):
+        return None

@@ -1,0 +1,9 @@
+"""One flask-smorest blueprint per resource; each module keeps its schemas beside it."""
+from flask_smorest import Api
+
+
+def register_blueprints(api: Api) -> None:
+    from api.blueprints import auth_tokens, employees, health, me, org
+
+    for module in (health, auth_tokens, me, employees, org):
+        api.register_blueprint(module.blp)
