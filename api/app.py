@@ -9,7 +9,10 @@ from flask_smorest import Api
 from api.context import OpstaContext, close_db
 from api.errors import register_error_handlers
 from engine.config import Settings
+from engine.attendance.recording import Geofence
 from engine.db import make_engine, make_session_factory
+from engine.sites.service import site_index_cache
+from geo import make_geocoder
 
 
 class OpstaApi(Api):
@@ -57,6 +60,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         oidc_verifier=_build_oidc_verifier(settings),
     )
     app.teardown_appcontext(close_db)
+    context = app.extensions["opsta"]
+    context.services["geofence"] = Geofence(
+        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m),
+        geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
+    )
     if not settings.embedded_broker:
         import redis
 

@@ -49,11 +49,17 @@ class Settings:
 
     # Attendance rules.
     late_grace_minutes: int = 0
+    # An OUT before this local time can still close the previous day's open IN.
+    day_boundary: str = "04:00"
+    late_out_window_minutes: int = 240
     offline_window_hours: int = 72
     clock_skew_seconds: int = 300
     low_accuracy_m: float = 100.0
     max_travel_kmh: float = 200.0
     note_max_length: int = 500
+    site_default_tolerance_m: float = 30.0
+    # A move of less than this between two punches is GPS noise, never "impossible travel".
+    travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""
     geocoder_timeout_seconds: float = 3.0
 

@@ -14,6 +14,6 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade_database(database_url: str, revision: str = "head") -> None:
+def upgrade_database(database_url: str, revision: str = "heads") -> None:
     """Bring the schema at `database_url` up to `revision`."""
     command.upgrade(alembic_config(database_url), revision)

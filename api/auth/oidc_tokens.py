@@ -22,6 +22,7 @@ TOKEN_WRONG_ISSUER = "token_wrong_issuer"
 TOKEN_WRONG_AUDIENCE = "token_wrong_audience"
 TOKEN_EXPIRED = "token_expired"
 TOKEN_NOT_YET_VALID = "token_not_yet_valid"
+TOKEN_WRONG_TYPE = "token_wrong_type"
 OIDC_UNAVAILABLE = "oidc_unavailable"
 
 # Only asymmetric algorithms: with HS* a public key would double as the shared secret.
@@ -163,7 +164,8 @@ class OidcTokenVerifier:
 
     def __init__(self, discovery_url: str, audience: str, *, cache_seconds: float = 3600, timeout: float = 5.0,
                  leeway_seconds: float = 30, refetch_interval_seconds: float = 30,
-                 algorithms: tuple[str, ...] = ("RS256", "ES256"), discovery: OidcDiscovery | None = None,
+                 algorithms: tuple[str, ...] = ("RS256", "ES256"), required_token_type: str | None = None,
+                 discovery: OidcDiscovery | None = None,
                  session: requests.Session | None = None, clock: Callable[[], float] = time.time):
         unsupported = set(algorithms) - set(KEY_TYPE_FOR_ALGORITHM)
         if unsupported or not algorithms:
@@ -172,6 +174,8 @@ class OidcTokenVerifier:
             raise ValueError("An expected audience is required.")
         self.audience = audience
         self.algorithms = tuple(algorithms)
+        # e.g. "at+jwt" (RFC 9068) keeps ID tokens from passing as access tokens when aud == client id.
+        self.required_token_type = required_token_type.lower() if required_token_type else None
         self.leeway_seconds = leeway_seconds
         self.refetch_interval_seconds = refetch_interval_seconds
         self._clock = clock
@@ -192,6 +196,8 @@ class OidcTokenVerifier:
         alg = header.get("alg")
         if alg not in self.algorithms:
             raise InvalidToken(TOKEN_BAD_ALGORITHM, f"Tokens signed with {alg!r} are not accepted.")
+        if self.required_token_type and self._token_type(header) != self.required_token_type:
+            raise InvalidToken(TOKEN_WRONG_TYPE, f"Only '{self.required_token_type}' tokens are accepted here.")
         if not self._signature_valid(signed, alg, header.get("kid")):
             raise InvalidToken(TOKEN_BAD_SIGNATURE, "The token signature does not match the provider's key.")
         try:
@@ -202,6 +208,11 @@ class OidcTokenVerifier:
             raise InvalidToken(TOKEN_MALFORMED, "The token payload is not a JSON object.")
         self._check_claims(claims)
         return claims
+
+    @staticmethod
+    def _token_type(header: dict) -> str:
+        typ = str(header.get("typ") or "").lower()
+        return typ.removeprefix("application/")
 
     @staticmethod
     def _parse(token: str):

@@ -3,7 +3,7 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
-    from api.blueprints import auth_tokens, employees, health, me, org
+    from api.blueprints import auth_tokens, calendar, employees, health, me, org, punches, sites
 
-    for module in (health, auth_tokens, me, employees, org):
+    for module in (health, auth_tokens, me, employees, org, punches, calendar, sites):
         api.register_blueprint(module.blp)

@@ -39,9 +39,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from engine.cli import db_commands, demo_commands, import_commands, run_commands
+    from engine.cli import audit_commands, db_commands, demo_commands, import_commands, run_commands
 
-    for module in (db_commands, demo_commands, run_commands, import_commands):
+    for module in (db_commands, demo_commands, run_commands, import_commands, audit_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

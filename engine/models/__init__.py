@@ -1,9 +1,16 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount, LoginFailure
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
+from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
+from engine.models.sites import Site
 
 __all__ = [
+    "DIRECTIONS",
+    "SOURCES",
+    "LedgerHead",
+    "Punch",
+    "Site",
     "ROLES",
     "Employee",
     "EmployeeRole",

@@ -1,0 +1,74 @@
+"""How punches look on the wire."""
+import marshmallow as ma
+
+from engine.models import DIRECTIONS
+
+
+class PunchCreate(ma.Schema):
+    direction = ma.fields.String(required=True, validate=ma.validate.OneOf(DIRECTIONS))
+    latitude = ma.fields.Float(required=True, validate=ma.validate.Range(-90, 90))
+    longitude = ma.fields.Float(required=True, validate=ma.validate.Range(-180, 180))
+    accuracy_m = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
+    is_mock = ma.fields.Boolean(load_default=False)
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+    address = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    client_time = ma.fields.AwareDateTime(load_default=None, allow_none=True,
+                                          metadata={"description": "When the phone took the punch (ISO 8601 with offset)"})
+    offline = ma.fields.Boolean(load_default=None, allow_none=True,
+                                metadata={"description": "True when the phone queued the punch and syncs it later"})
+
+
+class SiteRef(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class VerificationSchema(ma.Schema):
+    status = ma.fields.String()
+
+
+class PunchSchema(ma.Schema):
+    id = ma.fields.Integer()
+    direction = ma.fields.String()
+    source = ma.fields.String()
+    recorded_at = ma.fields.DateTime()
+    client_time = ma.fields.DateTime(allow_none=True)
+    effective_at = ma.fields.DateTime()
+    date = ma.fields.Date(attribute="local_date")
+    time = ma.fields.String(attribute="local_time")
+    offline = ma.fields.Boolean()
+    location_kind = ma.fields.String(allow_none=True)
+    site = ma.fields.Nested(SiteRef, allow_none=True)
+    place_label = ma.fields.String()
+    flags = ma.fields.List(ma.fields.String())
+    note = ma.fields.String()
+    verification = ma.fields.Nested(VerificationSchema)
+
+
+class EmployeeRef(ma.Schema):
+    code = ma.fields.String()
+    name_th = ma.fields.String()
+    name_en = ma.fields.String()
+
+
+class PunchDetailSchema(PunchSchema):
+    employee = ma.fields.Nested(EmployeeRef)
+    address = ma.fields.String()
+    latitude = ma.fields.Float(allow_none=True)
+    longitude = ma.fields.Float(allow_none=True)
+    accuracy_m = ma.fields.Float(allow_none=True)
+    is_mock = ma.fields.Boolean()
+
+
+class HistoryQuery(ma.Schema):
+    from_ = ma.fields.Date(data_key="from", load_default=None)
+    to = ma.fields.Date(load_default=None)
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+class HistoryPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PunchSchema))
+    page = ma.fields.Integer()
+    page_size = ma.fields.Integer()
+    total = ma.fields.Integer()

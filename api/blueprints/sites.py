@@ -1,0 +1,96 @@
+"""Site geofences for admins, in GeoJSON: a Feature with the outline and name, tolerance, description."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api.auth.principal import login_required
+from api.context import db
+from engine.sites.service import create_site, get_site_or_404, list_sites, retire_site, update_site
+
+blp = Blueprint("sites", __name__, url_prefix="/api/sites", description="Office sites (geofences), role admin")
+
+
+class SiteProperties(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    description = ma.fields.String(load_default="")
+    tolerance_m = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=5000))
+
+
+class SiteFeatureIn(ma.Schema):
+    type = ma.fields.String(required=True, validate=ma.validate.Equal("Feature"))
+    geometry = ma.fields.Raw(required=True, allow_none=True,
+                             metadata={"description": "GeoJSON Polygon or MultiPolygon, [longitude, latitude]"})
+    properties = ma.fields.Nested(SiteProperties, required=True)
+
+
+class SitePropertiesUpdate(SiteProperties):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    active = ma.fields.Boolean()
+
+
+class SiteFeatureUpdate(ma.Schema):
+    type = ma.fields.String(validate=ma.validate.Equal("Feature"))
+    geometry = ma.fields.Raw(allow_none=True)
+    properties = ma.fields.Nested(SitePropertiesUpdate, load_default=dict)
+
+
+class SiteFeature(ma.Schema):
+    type = ma.fields.Constant("Feature")
+    id = ma.fields.Integer()
+    geometry = ma.fields.Raw()
+    properties = ma.fields.Function(lambda site: {
+        "name": site.name, "description": site.description, "tolerance_m": site.tolerance_m,
+        "active": site.active, "updated_at": site.updated_at.isoformat()})
+
+
+class SiteCollection(ma.Schema):
+    type = ma.fields.Constant("FeatureCollection")
+    features = ma.fields.List(ma.fields.Nested(SiteFeature))
+
+
+@blp.route("")
+@blp.response(200, SiteCollection)
+@login_required(roles=("admin",))
+def list_all():
+    """Every active site as a GeoJSON FeatureCollection."""
+    return {"features": list_sites(session=db())}
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(SiteFeatureIn)
+@blp.response(201, SiteFeature)
+@login_required(roles=("admin",))
+def create(feature):
+    """Add a site. A bad outline gets a 422 that says what is wrong and where."""
+    props = feature["properties"]
+    return create_site(session=db(), name=props["name"], geometry=feature["geometry"],
+                       tolerance_m=props["tolerance_m"], description=props["description"])
+
+
+@blp.route("/<int:site_id>")
+@blp.response(200, SiteFeature)
+@login_required(roles=("admin",))
+def get(site_id):
+    """One site."""
+    return get_site_or_404(session=db(), site_id=site_id)
+
+
+@blp.route("/<int:site_id>", methods=["PUT"])
+@blp.arguments(SiteFeatureUpdate)
+@blp.response(200, SiteFeature)
+@login_required(roles=("admin",))
+def update(feature, site_id):
+    """Change a site's outline or properties; only what is given changes."""
+    site = get_site_or_404(session=db(), site_id=site_id)
+    props = feature["properties"]
+    return update_site(session=db(), site=site, name=props.get("name"), geometry=feature.get("geometry"),
+                       tolerance_m=props.get("tolerance_m"), description=props.get("description"),
+                       active=props.get("active"),
+                       clear_tolerance="tolerance_m" in props and props["tolerance_m"] is None)
+
+
+@blp.route("/<int:site_id>", methods=["DELETE"])
+@blp.response(204)
+@login_required(roles=("admin",))
+def delete(site_id):
+    """Retire a site: no new punches are tagged to it; old punches keep it."""
+    retire_site(session=db(), site=get_site_or_404(session=db(), site_id=site_id))

@@ -1,0 +1,63 @@
+"""Reading punches back: one punch with access checks, and the paginated history."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from engine.directory.service import can_view_employee
+from engine.errors import NotFound
+from engine.models import Employee, Punch
+
+
+@dataclass(frozen=True)
+class PunchView:
+    """A punch with its local date and time in the organisation's time zone."""
+
+    punch: Punch
+    local_at: datetime
+
+    def __getattr__(self, name):
+        return getattr(self.punch, name)
+
+    @property
+    def local_date(self) -> date:
+        return self.local_at.date()
+
+    @property
+    def local_time(self) -> str:
+        return self.local_at.strftime("%H:%M")
+
+    @property
+    def verification(self) -> dict:
+        return {"status": "pending" if self.punch.verification_required else "not_required"}
+
+
+def as_view(punch: Punch, tz: ZoneInfo) -> PunchView:
+    return PunchView(punch, punch.effective_at.astimezone(tz))
+
+
+def visible_punch(*, session: Session, viewer: Employee, punch_id: int, tz: ZoneInfo) -> PunchView:
+    """A punch its owner, their supervisors, hr or admin may read; anyone else gets the same 404 as a missing id."""
+    punch = session.get(Punch, punch_id, options=[joinedload(Punch.employee), joinedload(Punch.site)])
+    if punch is None or not can_view_employee(session=session, viewer=viewer, employee=punch.employee):
+        raise NotFound("No punch with this id is visible to you.", code="punch_not_found")
+    return as_view(punch, tz)
+
+
+def punch_history(*, session: Session, employee: Employee, tz: ZoneInfo, start: date | None, end: date | None,
+                  page: int, page_size: int) -> tuple[list[PunchView], int]:
+    """One page of an employee's punches, newest first, between local dates `start` and `end` inclusive."""
+    query = select(Punch).where(Punch.employee_id == employee.id)
+    if start:
+        query = query.where(Punch.effective_at >= datetime.combine(start, time.min, tz))
+    if end:
+        query = query.where(Punch.effective_at < datetime.combine(end + timedelta(days=1), time.min, tz))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.options(joinedload(Punch.site))
+                           .order_by(Punch.effective_at.desc(), Punch.id.desc())
+                           .limit(page_size).offset((page - 1) * page_size))
+    return [as_view(p, tz) for p in rows], total

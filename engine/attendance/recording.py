@@ -1,0 +1,112 @@
+"""Recording a phone (GPS) punch: timing, geofence, place label, flags, idempotency, ledger."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engine.attendance.ledger import append_punch
+from engine.attendance.signals import punch_flags, travel_is_impossible
+from engine.attendance.timing import punch_timing
+from engine.config import Settings
+from engine.db import utcnow
+from engine.errors import Conflict, InvalidInput
+from engine.models import Employee, Punch
+from geo import ReverseGeocoder, SiteIndexCache, place_label
+
+
+@dataclass(frozen=True)
+class Geofence:
+    """The geofence index and reverse geocoder of this process."""
+
+    sites: SiteIndexCache
+    geocoder: ReverseGeocoder
+
+
+@dataclass(frozen=True)
+class GpsPunchInput:
+    direction: str
+    latitude: float
+    longitude: float
+    accuracy_m: float | None = None
+    is_mock: bool = False
+    note: str = ""
+    address: str = ""
+    client_time: datetime | None = None
+    offline: bool | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of the request body, to tell a retry from a different punch under the same key."""
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _by_idempotency_key(session: Session, employee_id: int, key: str) -> Punch | None:
+    return session.scalar(select(Punch).where(Punch.employee_id == employee_id, Punch.idempotency_key == key))
+
+
+def _replay(existing: Punch, fingerprint: str) -> Punch:
+    if existing.request_fingerprint != fingerprint:
+        raise Conflict("This Idempotency-Key was already used for a different punch. Make a new key for a new punch.",
+                       code="idempotency_key_reused")
+    return existing
+
+
+def _previous_position(session: Session, employee_id: int, before: datetime):
+    row = session.execute(
+        select(Punch.latitude, Punch.longitude, Punch.effective_at)
+        .where(Punch.employee_id == employee_id, Punch.latitude.is_not(None), Punch.effective_at <= before)
+        .order_by(Punch.effective_at.desc(), Punch.id.desc())
+        .limit(1)
+    ).first()
+    return tuple(row) if row else None
+
+
+def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee: Employee,
+                     data: GpsPunchInput, idempotency_key: str | None = None,
+                     now: datetime | None = None) -> tuple[Punch, bool]:
+    """Store a phone punch and return it with `created`; a retry with the same key returns the first one."""
+    fingerprint = data.fingerprint()
+    if idempotency_key:
+        existing = _by_idempotency_key(session, employee.id, idempotency_key)
+        if existing is not None:
+            return _replay(existing, fingerprint), False
+    if len(data.note) > settings.note_max_length:
+        raise InvalidInput(f"The note is longer than {settings.note_max_length} characters.", code="note_too_long")
+
+    recorded_at = now or utcnow()
+    timing = punch_timing(settings=settings, recorded_at=recorded_at, client_time=data.client_time,
+                          offline_claimed=data.offline)
+    match = geofence.sites.index().tag(data.longitude, data.latitude, data.accuracy_m)
+    geocoded = None if match else geofence.geocoder.reverse(data.latitude, data.longitude)
+    impossible = travel_is_impossible(settings=settings,
+                                      previous=_previous_position(session, employee.id, timing.effective_at),
+                                      lat=data.latitude, lon=data.longitude, at=timing.effective_at)
+    punch = Punch(
+        employee_id=employee.id, direction=data.direction, source="gps",
+        recorded_at=recorded_at, client_time=data.client_time, effective_at=timing.effective_at,
+        offline=timing.offline, latitude=data.latitude, longitude=data.longitude, accuracy_m=data.accuracy_m,
+        is_mock=data.is_mock, note=data.note, address=data.address,
+        place_label=place_label(site_name=match.name if match else None, geocoded_address=geocoded,
+                                phone_address=data.address, lat=data.latitude, lon=data.longitude),
+        location_kind="office" if match else "offsite", site_id=match.site_id if match else None,
+        flags=punch_flags(settings=settings, is_mock=data.is_mock, accuracy_m=data.accuracy_m,
+                          clock_skew=timing.clock_skew, impossible_travel=impossible),
+        verification_required=False, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+    )
+    try:
+        append_punch(session=session, punch=punch)
+        session.commit()
+    except IntegrityError:
+        # Two retries with one key raced; the first one won, so this one is its replay.
+        session.rollback()
+        existing = _by_idempotency_key(session, employee.id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint), False
+    return punch, True

@@ -1,0 +1,62 @@
+"""The punch ledger: append-only rows, each chained to the previous punch of the same employee."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import Base, UTCDateTime
+from engine.models.directory import Employee
+from engine.models.sites import Site
+
+DIRECTIONS = ("in", "out")
+SOURCES = ("gps", "face_terminal", "request")
+
+
+class Punch(Base):
+    """One IN or OUT. Never updated or deleted; a correction is a new punch from an approved request."""
+
+    __tablename__ = "punches"
+    __table_args__ = (
+        UniqueConstraint("employee_id", "idempotency_key"),
+        Index("ix_punches_employee_effective", "employee_id", "effective_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    source: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The instant the punch counts for: the phone's time for an offline punch, else the server's.
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    is_mock: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    place_label: Mapped[str] = mapped_column(Text, default="")
+    location_kind: Mapped[str | None] = mapped_column(String(8))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    verification_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    idempotency_key: Mapped[str | None] = mapped_column(String(36))
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    employee: Mapped[Employee] = relationship()
+    site: Mapped[Site | None] = relationship()
+
+
+class LedgerHead(Base):
+    """The newest punch of each employee; locking this row serialises appends to one chain."""
+
+    __tablename__ = "ledger_heads"
+
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
+    last_punch_id: Mapped[int | None] = mapped_column(ForeignKey("punches.id"))
+    last_hash: Mapped[str] = mapped_column(String(64))
