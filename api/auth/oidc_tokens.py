@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from typing import Callable
@@ -239,23 +240,25 @@ class OidcTokenVerifier:
         return False
 
     def _candidate_keys(self, alg: str, kid: str | None) -> list:
+        unknown = InvalidToken(TOKEN_UNKNOWN_KEY, f"Key {kid!r} is not published by the provider." if kid
+                               else f"The provider publishes no {alg} key.")
         published, fetched_now = self._keys.get()
         keys = self._matching(published, alg, kid)
         if keys or kid is None or fetched_now:
             if not keys:
-                raise InvalidToken(TOKEN_UNKNOWN_KEY, f"The provider publishes no {alg} key {kid or ''}".strip() + ".")
+                raise unknown
             return keys
         # An unknown kid usually means the provider rotated keys; look again, but rarely,
         # so a stream of made-up kids cannot turn us into a JWKS flood.
         with self._refetch_lock:
             now = self._clock()
             if now - self._last_unknown_key_refetch < self.refetch_interval_seconds:
-                raise InvalidToken(TOKEN_UNKNOWN_KEY, f"Key {kid!r} is not published by the provider.")
+                raise unknown
             self._last_unknown_key_refetch = now
         published, _ = self._keys.get(force=True)
         keys = self._matching(published, alg, kid)
         if not keys:
-            raise InvalidToken(TOKEN_UNKNOWN_KEY, f"Key {kid!r} is not published by the provider.")
+            raise unknown
         return keys
 
     @staticmethod
@@ -285,6 +288,6 @@ class OidcTokenVerifier:
         value = claims.get(name)
         if value is None and not required:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise InvalidToken(TOKEN_MALFORMED, f"The token's '{name}' claim is missing or not a number.")
         return float(value)

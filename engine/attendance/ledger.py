@@ -18,8 +18,8 @@ from engine.models import LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
 
-# The columns a punch's hash covers. Adding a column here changes every future hash, so a
-# new column is only ever appended, and old rows keep verifying with the fields they had.
+# The columns a punch's hash covers. Empty (None) values are left out of the hashed content,
+# so a nullable column added later does not change the hash of rows written before it.
 HASHED_FIELDS = (
     "employee_id", "direction", "source", "recorded_at", "client_time", "effective_at", "offline",
     "latitude", "longitude", "accuracy_m", "is_mock", "note", "address", "place_label",
@@ -38,7 +38,7 @@ def _canonical(value):
 
 def punch_hash(punch: Punch, prev_hash: str) -> str:
     """SHA-256 over the punch's content and the previous hash of the same chain."""
-    content = {name: _canonical(getattr(punch, name)) for name in HASHED_FIELDS}
+    content = {name: _canonical(value) for name in HASHED_FIELDS if (value := getattr(punch, name)) is not None}
     content["prev_hash"] = prev_hash
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""The org directory: employee import, reporting lines, units and access checks."""

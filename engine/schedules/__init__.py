@@ -1,0 +1,1 @@
+"""Work schedules per day and public holidays."""
