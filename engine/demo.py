@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.accounts.service import set_local_account
 from engine.config import Settings
+from engine.demo_attendance import seed_demo_attendance
 from engine.models import Employee, EmployeeRole, OrgUnit
 
 
@@ -59,8 +60,11 @@ def demo_already_seeded(session: Session) -> bool:
     return (session.scalar(select(func.count(Employee.id))) or 0) > 0
 
 
-def seed_demo(*, session: Session, settings: Settings) -> list[DemoPerson]:
-    """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD)."""
+def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) -> list[DemoPerson]:
+    """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD).
+
+    With `attendance`, also holidays, the MOC-OPS site and a month of punches.
+    """
     units: dict[str, OrgUnit] = {}
     for code, name_th, name_en, parent in DEMO_UNITS:
         unit = OrgUnit(code=code, name_th=name_th, name_en=name_en, parent=units.get(parent) if parent else None)
@@ -85,5 +89,7 @@ def seed_demo(*, session: Session, settings: Settings) -> list[DemoPerson]:
     units["ICT"].head_employee_id = people["director"].id
     units["OPS"].head_employee_id = people["director"].id
     session.flush()
+    if attendance:
+        seed_demo_attendance(session=session, settings=settings, people=people)
     session.commit()
     return list(DEMO_PEOPLE)

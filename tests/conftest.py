@@ -113,5 +113,5 @@ def demo_org(session_factory, settings, clean_db):
     from engine.demo import DEMO_PEOPLE, seed_demo
 
     with session_factory() as session:
-        seed_demo(session=session, settings=settings)
+        seed_demo(session=session, settings=settings, attendance=False)
     return {person.username: person for person in DEMO_PEOPLE}

@@ -1,0 +1,25 @@
+"""The demo that `make run` seeds shows every kind of day in its calendar."""
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from engine.attendance.calendar import month_calendar
+from engine.attendance.thai_calendar import CalendarMonth
+from engine.demo import seed_demo
+from engine.models import Employee, Punch, Site
+
+
+def test_demo_month_shows_every_day_status(session_factory, settings, clean_db):
+    with session_factory() as session:
+        seed_demo(session=session, settings=settings)
+    with session_factory() as session:
+        assert session.scalar(select(func.count(Punch.id))) > 100
+        assert session.scalar(select(Site.name)) == "MOC-OPS"
+        today = date.today()
+        seen = set()
+        for employee in session.scalars(select(Employee)):
+            for month_start in (today.replace(day=1) - timedelta(days=1), today):
+                month = CalendarMonth(month_start.year, month_start.month)
+                calendar = month_calendar(session=session, settings=settings, employee=employee, month=month)
+                seen |= {d["status"] for d in calendar["days"]}
+    assert {"normal", "late", "left_early", "absent", "incomplete", "weekend", "holiday"} <= seen
