@@ -8,7 +8,7 @@ from flask_smorest import Api
 
 from api.context import OpstaContext, close_db
 from api.errors import register_error_handlers
-from engine.config import Settings
+from engine.config import INSECURE_DEFAULT_SECRET, Settings
 from engine.attendance.recording import Geofence
 from engine.db import make_engine, make_session_factory
 from engine.sites.service import site_index_cache
@@ -35,6 +35,9 @@ def _build_oidc_verifier(settings: Settings):
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
+    if settings.secret_key == INSECURE_DEFAULT_SECRET and not settings.database_url.startswith("sqlite"):
+        raise RuntimeError("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
+                           "set it to a long random value before serving a real database.")
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,

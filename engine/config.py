@@ -11,6 +11,7 @@ from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+INSECURE_DEFAULT_SECRET = "dev-insecure-change-me"
 
 
 def _bool(value: str) -> bool:
@@ -24,7 +25,7 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'opsta.db'}"
     # "memory://" runs Dramatiq in-process (embedded mode); "redis://host:port/db" uses Redis.
     broker_url: str = "memory://"
-    secret_key: str = "dev-insecure-change-me"
+    secret_key: str = INSECURE_DEFAULT_SECRET
     timezone: str = "Asia/Bangkok"
     data_dir: str = str(DEFAULT_DATA_DIR)
     public_url: str = "http://127.0.0.1:8000"
@@ -62,6 +63,25 @@ class Settings:
     travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""
     geocoder_timeout_seconds: float = 3.0
+
+    # Approval workflows (overtime, off-site, missed punch; issue 5).
+    # A missed-punch request for a day further back than this is refused at submit time.
+    missed_punch_max_days_back: int = 7
+    # How often `opsta scheduler` (and the embedded scheduler thread) looks for due BPMN timers.
+    scheduler_interval_seconds: float = 30.0
+    # The analyst-owned BPMN/DMN folder; published automatically when no version exists yet.
+    bpmn_dir: str = str(PROJECT_ROOT / "bpmn")
+    workflow_auto_publish: bool = True
+
+    # Face terminals (devices): ZKTeco push (iclock) endpoints, command queue, silence alerts; issue 6.
+    # Seconds between a terminal's getrequest polls (handshake `Delay`) and before it retries after an error.
+    device_poll_delay_seconds: int = 10
+    device_error_delay_seconds: int = 30
+    # A command handed out without a result is sent again after this long, at most this many times.
+    device_command_resend_seconds: int = 300
+    device_command_max_sends: int = 3
+    # A device silent for longer than this makes one admin notification (`opsta device check-silent`).
+    device_silence_minutes: int = 30
 
     @property
     def oidc_enabled(self) -> bool:

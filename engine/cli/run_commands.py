@@ -18,6 +18,7 @@ def run(obj, host: str, port: int, demo: bool) -> None:
     from engine.migrate import upgrade_database
 
     Path(obj.settings.data_dir).mkdir(parents=True, exist_ok=True)
+    obj.settings = _with_local_secret(obj.settings)
     if demo:
         ensure_demo(obj)
     else:
@@ -25,6 +26,22 @@ def run(obj, host: str, port: int, demo: bool) -> None:
     app = create_app(obj.settings)
     click.echo(f"OPS-TA on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _with_local_secret(settings):
+    """The embedded server keeps a random secret in the data folder instead of the insecure default."""
+    import secrets
+    from dataclasses import replace
+
+    from engine.config import INSECURE_DEFAULT_SECRET
+
+    if settings.secret_key != INSECURE_DEFAULT_SECRET:
+        return settings
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return replace(settings, secret_key=path.read_text().strip())
 
 
 COMMANDS = [run]

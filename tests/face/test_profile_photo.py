@@ -6,7 +6,7 @@ from PIL import Image
 
 from face.config import FaceConfig
 from face.profile_photo import check_profile_photo
-from tests.face.conftest import (
+from tests.face.photos import (
     blurred,
     darkened,
     jpeg,
@@ -16,6 +16,8 @@ from tests.face.conftest import (
     shrunk_into_frame,
     side_by_side,
 )
+
+pytestmark = pytest.mark.slow  # loads the real face model (once per session)
 
 
 def failed_names(result) -> set[str]:

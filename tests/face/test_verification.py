@@ -7,7 +7,7 @@ import pytest
 from face.advice import REASON_CODES
 from face.model import FaceModelsThreadError, NoFaceFound, face_models
 from face.verification import verify_selfie
-from tests.face.conftest import (
+from tests.face.photos import (
     blurred,
     darkened,
     jpeg,
@@ -17,6 +17,8 @@ from tests.face.conftest import (
     shrunk_into_frame,
     side_by_side,
 )
+
+pytestmark = pytest.mark.slow  # loads the real face model (once per session)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ def test_prepare_copies_when_symlinks_are_refused(tmp_path, monkeypatch):
     assert copied.stat().st_size == (packaged_weights_dir() / copied.name).stat().st_size
 
 
+@pytest.mark.slow
 def test_status_loads_the_configured_model(models, deepface_home):
     report = face_status(FaceConfig())
     assert report["model"] == "Dlib" and report["detector"] == "dlib"
