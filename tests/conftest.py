@@ -8,6 +8,8 @@ from engine.db import Base, make_engine, make_session_factory
 from engine.migrate import upgrade_database
 from tests.support.database import ScratchDatabase
 
+pytest_plugins = ("tests.support.oidc_provider",)
+
 
 @pytest.fixture(scope="session")
 def database_url():

@@ -5,13 +5,12 @@ import requests
 from api.app import create_app
 from tests.conftest import make_settings
 from tests.support.live_server import LiveServer
-from tests.support.oidc_provider import oidc_provider, oidc_provider_factory  # noqa: F401 (fixtures)
 
 EMP1_CODE = "100059150"
 
 
 @pytest.fixture
-def sso_server(oidc_provider, database_url, demo_org):  # noqa: F811
+def sso_server(oidc_provider, database_url, demo_org):
     """The app configured for the provider, with local sign-in left on 'auto' (so: off)."""
     def build(url):
         oidc_provider.add_redirect_uri(f"{url}/authen/callback")
@@ -140,7 +139,7 @@ def test_local_sign_in_is_off_when_oidc_is_configured(sso_server):
     assert reply.status_code == 403 and reply.json()["code"] == "local_login_disabled"
 
 
-def test_local_sign_in_can_be_enabled_beside_oidc_for_break_glass(oidc_provider, database_url, demo_org):  # noqa: F811
+def test_local_sign_in_can_be_enabled_beside_oidc_for_break_glass(oidc_provider, database_url, demo_org):
     server = LiveServer(lambda url: create_app(make_settings(
         database_url, public_url=url, local_login="true", oidc_discovery_url=oidc_provider.discovery_url,
         oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret,

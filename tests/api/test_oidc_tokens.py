@@ -18,7 +18,6 @@ from joserfc.errors import InvalidClaimError
 from joserfc.jwk import KeySet, RSAKey
 
 from api.auth.oidc_tokens import InvalidToken, OidcDiscovery, OidcTokenVerifier
-from tests.support.oidc_provider import oidc_provider, oidc_provider_factory  # noqa: F401
 
 CALLBACK = "http://127.0.0.1:5999/authen/callback"
 AFTER_LOGOUT = "http://127.0.0.1:5999/"
