@@ -32,6 +32,15 @@ def _build_oidc_verifier(settings: Settings):
                              timeout=settings.oidc_http_timeout_seconds)
 
 
+def _start_face_verification(context: OpstaContext, settings: Settings) -> None:
+    """Offline model weights for this process, and the `face` queue (embedded worker with memory://)."""
+    from engine.verification.config import prepare_face_runtime
+    from engine.verification.queue import face_queue
+
+    prepare_face_runtime(settings)
+    context.services["face_queue"] = face_queue(settings=settings, session_factory=context.session_factory)
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -68,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m),
         geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
     )
+    _start_face_verification(context, settings)
     if not settings.embedded_broker:
         import redis
 
@@ -82,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.web import register_web
 
     register_blueprints(api)
+    from api.blueprints.iclock import bp as iclock_endpoints  # plain text for terminals, not in the OpenAPI docs
+
+    app.register_blueprint(iclock_endpoints)
     register_web(app)
     register_error_handlers(app)
     logging.getLogger(__name__).debug("app created for %s", settings.database_url.split("@")[-1])

@@ -56,8 +56,9 @@ def problem_response(status: int, code: str, title: str, detail: str | None = No
 
 def _flatten_validation_messages(messages: Any) -> dict[str, Any]:
     """webargs nests messages under the location ("json", "query", ...); callers want field names."""
-    if isinstance(messages, dict) and messages and set(messages) <= {"json", "query", "form", "files",
-                                                                      "headers", "view_args", "querystring"}:
+    if isinstance(messages, dict) and messages and set(messages) <= {"json", "json_or_form", "query", "form",
+                                                                      "files", "headers", "view_args",
+                                                                      "querystring"}:
         flat: dict[str, Any] = {}
         for location, errors in messages.items():
             if isinstance(errors, dict):

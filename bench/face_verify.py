@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the repo root replaces bench/, whose calendar.py shadows the stdlib
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from face.config import FaceConfig  # noqa: E402

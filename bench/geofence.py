@@ -21,7 +21,8 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The repo root replaces the script folder, where bench/calendar.py would shadow the stdlib calendar.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from geo import NO_SITE, LocalProjection, SiteIndex, SiteShape  # noqa: E402
 

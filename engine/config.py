@@ -83,6 +83,33 @@ class Settings:
     # A device silent for longer than this makes one admin notification (`opsta device check-silent`).
     device_silence_minutes: int = 30
 
+    # Face verification (profile photos, selfie punches checked by the `face` Dramatiq queue; issue 4).
+    # Recognition model, face detector, distance metric and match threshold (in the metric's unit).
+    # The offline default is dlib's; other DeepFace models need their weights in <data_dir>/deepface.
+    face_model: str = "Dlib"
+    face_detector: str = "dlib"
+    face_distance_metric: str = "cosine"
+    face_threshold: float = 0.07
+    # Uploads (profile photos and selfies): bytes, and decoded width × height against decompression bombs.
+    face_max_upload_bytes: int = 8_000_000
+    face_max_pixels: int = 52_000_000
+    # Selfies are stored shrunk to this longest side (JPEG) and deleted after this many days.
+    selfie_store_max_side: int = 800
+    selfie_retention_days: int = 90
+    # A verification job is tried at most this many times (a crash counts), with exponential backoff
+    # between these bounds; then the punch's verification ends as `error` (listed for hr).
+    face_job_max_attempts: int = 5
+    face_job_min_backoff_ms: int = 5_000
+    face_job_max_backoff_ms: int = 300_000
+    face_job_time_limit_ms: int = 120_000
+    # The sweeper re-sends outbox jobs never sent (broker down) or sent longer ago than this and not finished.
+    face_sweep_interval_seconds: float = 60.0
+    face_job_resend_after_seconds: float = 300.0
+    # Prefix of every Dramatiq key in Redis; workers and the app must agree.
+    broker_namespace: str = "opsta"
+    # Fault injection for tests only: a worker sleeps this long after claiming a job. Keep 0.
+    face_job_start_delay_seconds: float = 0.0
+
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_discovery_url)

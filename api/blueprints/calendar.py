@@ -9,6 +9,7 @@ from engine.attendance.calendar import month_calendar
 from engine.attendance.thai_calendar import MonthInvalid, parse_month
 from engine.directory.access import visible_employee
 from engine.errors import InvalidInput
+from engine.requests.effects import offsite_days
 
 blp = Blueprint("calendar", __name__, description="Monthly attendance calendars")
 
@@ -63,7 +64,8 @@ def _calendar_of(employee, month_text):
         month = parse_month(month_text)
     except MonthInvalid as exc:
         raise InvalidInput(str(exc), code="month_invalid") from exc
-    return month_calendar(session=db(), settings=ctx.settings, employee=employee, month=month)
+    offsite = offsite_days(session=db(), employee_id=employee.id, first=month.first_day, last=month.last_day)
+    return month_calendar(session=db(), settings=ctx.settings, employee=employee, month=month, offsite_days=offsite)
 
 
 @blp.route("/api/me/calendar")

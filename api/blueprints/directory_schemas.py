@@ -43,6 +43,8 @@ class MeSchema(EmployeeSchema):
     timezone = ma.fields.String()
     today = ma.fields.Date()
     schedule_today = ma.fields.Nested(DayScheduleSchema)
+    profile_photo_age_days = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Days since the current profile photo was set (null: none yet); suggest renewing old ones"})
 
 
 class UnitSchema(UnitRef):

@@ -1,6 +1,7 @@
 """How punches look on the wire."""
 import marshmallow as ma
 
+from devices.punch_meaning import METHOD_LABELS_TH
 from engine.models import DIRECTIONS
 
 
@@ -23,8 +24,21 @@ class SiteRef(ma.Schema):
     name = ma.fields.String()
 
 
+class VerificationReason(ma.Schema):
+    code = ma.fields.String(metadata={"description": "no_face, multiple_faces, face_too_small, too_dark, too_bright, "
+                                                     "blurred, not_frontal, mismatch, no_profile_photo, "
+                                                     "replayed_selfie"})
+    advice_th = ma.fields.String()
+    advice_en = ma.fields.String()
+
+
 class VerificationSchema(ma.Schema):
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "not_required, pending, verified, rejected or error"})
+    reasons = ma.fields.List(ma.fields.Nested(VerificationReason))
+    distance = ma.fields.Float(allow_none=True)
+    threshold = ma.fields.Float(allow_none=True)
+    attempts = ma.fields.Integer()
+    verified_at = ma.fields.DateTime(allow_none=True)
 
 
 class PunchSchema(ma.Schema):
@@ -43,12 +57,18 @@ class PunchSchema(ma.Schema):
     flags = ma.fields.List(ma.fields.String())
     note = ma.fields.String()
     verification = ma.fields.Nested(VerificationSchema)
+    request_id = ma.fields.Integer(allow_none=True, metadata={"description": "the approved request that created it"})
 
 
 class EmployeeRef(ma.Schema):
     code = ma.fields.String()
     name_th = ma.fields.String()
     name_en = ma.fields.String()
+
+
+class DeviceRef(ma.Schema):
+    sn = ma.fields.String()
+    name = ma.fields.String()
 
 
 class PunchDetailSchema(PunchSchema):
@@ -58,6 +78,13 @@ class PunchDetailSchema(PunchSchema):
     longitude = ma.fields.Float(allow_none=True)
     accuracy_m = ma.fields.Float(allow_none=True)
     is_mock = ma.fields.Boolean()
+    device = ma.fields.Nested(DeviceRef, allow_none=True,
+                              metadata={"description": "the face terminal (ชื่อเครื่องอ่าน) of a terminal punch"})
+    verify_method = ma.fields.String(allow_none=True,
+                                     metadata={"description": "face, fingerprint, card, password, pin, palm, other"})
+    verify_method_th = ma.fields.Function(
+        lambda p: METHOD_LABELS_TH.get(p.verify_method) if p.verify_method else None,
+        metadata={"description": "ประเภทบันทึกเวลา, e.g. ตรวจสอบใบหน้า"})
 
 
 class HistoryQuery(ma.Schema):

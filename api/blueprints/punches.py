@@ -2,7 +2,7 @@
 import uuid
 from zoneinfo import ZoneInfo
 
-from flask import request
+from flask import after_this_request, request
 from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
@@ -11,8 +11,24 @@ from api.context import db, opsta
 from engine.attendance.reading import as_view, punch_history, visible_punch
 from engine.attendance.recording import GpsPunchInput, record_gps_punch
 from engine.errors import InvalidInput
+from engine.verification.queue import send_verification
+from engine.verification.selfies import prepare_selfie
 
-blp = Blueprint("punches", __name__, description="Punches (IN/OUT)")
+
+class PunchBlueprint(Blueprint):
+    # A punch comes as JSON, or as multipart form fields with a `selfie` file (documented below).
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "json_or_form": "application/json"}
+
+
+blp = PunchBlueprint("punches", __name__, description="Punches (IN/OUT)")
+
+SELFIE_FORM = {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["direction", "latitude", "longitude", "selfie"],
+    "properties": {**{name: {"type": "string"} for name in PunchCreate().fields},
+                   "selfie": {"type": "string", "format": "binary",
+                              "description": "JPEG, PNG or WebP; checked against the profile photo afterwards"}},
+}}}}
 
 
 def _tz() -> ZoneInfo:
@@ -29,18 +45,45 @@ def _idempotency_key() -> str | None:
         raise InvalidInput("Idempotency-Key must be a UUID made by the phone.", code="idempotency_key_invalid") from exc
 
 
+def _selfie():
+    if request.mimetype != "multipart/form-data":
+        return None
+    upload = request.files.get("selfie")
+    if upload is None:
+        raise InvalidInput("A multipart punch needs its `selfie` file.", code="selfie_missing",
+                           errors={"selfie": ["Missing data for required field."]})
+    return prepare_selfie(data=upload.read(), settings=opsta().settings)
+
+
 @blp.route("/api/punches", methods=["POST"])
-@blp.arguments(PunchCreate)
+@blp.arguments(PunchCreate, location="json_or_form")
+@blp.doc(requestBody=SELFIE_FORM)
 @blp.response(201, PunchSchema)
 @blp.alt_response(200, schema=PunchSchema, description="A retry with the same Idempotency-Key: the first punch")
 @login_required()
 def create_punch(body):
-    """Record an IN or OUT from a phone: GPS position, optional note, address and client time."""
+    """Record an IN or OUT from a phone: GPS position, optional note, address and client time.
+
+    Send multipart/form-data with the same fields and a `selfie` file for a punch that needs face
+    verification: it is stored at once with `verification.status = "pending"` and checked by a worker.
+    """
     ctx = opsta()
+    selfie = _selfie()
     punch, created = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
                                       employee=current_employee(), data=GpsPunchInput(**body),
-                                      idempotency_key=_idempotency_key())
+                                      idempotency_key=_idempotency_key(), selfie=selfie)
+    if created and selfie is not None:
+        _send_after_reply(ctx.services["face_queue"], punch.id)
     return as_view(punch, _tz()), 201 if created else 200
+
+
+def _send_after_reply(queue, punch_id: int) -> None:
+    # Sent once the reply is built, so it always shows the state at recording time ("pending"),
+    # however fast the worker is; a failed send leaves the outbox row for the sweeper.
+    @after_this_request
+    def send(response):
+        send_verification(session=db(), queue=queue, punch_id=punch_id)
+        return response
 
 
 @blp.route("/api/punches/<int:punch_id>")

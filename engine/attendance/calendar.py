@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from engine.attendance.day_rules import day_status
 from engine.attendance.punch_days import Punch as DayRulePunch, assign_punch_days, punch_window
@@ -24,7 +24,7 @@ EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Au
 def _load_punches(session: Session, employee: Employee, month: CalendarMonth, tz: ZoneInfo) -> list[Punch]:
     start, end = punch_window(first_day=month.first_day, last_day=month.last_day, tz=tz)
     return list(session.scalars(
-        select(Punch).options(joinedload(Punch.site))
+        select(Punch).options(joinedload(Punch.site), selectinload(Punch.face_verification))
         .where(Punch.employee_id == employee.id, Punch.effective_at >= start, Punch.effective_at < end)
         .order_by(Punch.effective_at, Punch.id)
     ))

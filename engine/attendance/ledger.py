@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from engine.models import LedgerHead, Punch
@@ -23,12 +23,17 @@ GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
     "employee_id", "direction", "source", "recorded_at", "client_time", "effective_at", "offline",
     "latitude", "longitude", "accuracy_m", "is_mock", "note", "address", "place_label",
-    "location_kind", "site_id", "flags", "verification_required", "idempotency_key",
+    "location_kind", "site_id", "flags", "verification_required", "idempotency_key", "request_id",
+    "device_id", "device_pin", "device_local_time", "verify_code", "verify_method",
 )
 
 
 def _canonical(value):
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            # A device wall clock (device_local_time) is naive on purpose: hash it as written,
+            # never through the server's local zone.
+            return value.isoformat(timespec="microseconds")
         # The same instant must hash the same whatever zone it was given in or read back in.
         return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
     if isinstance(value, float):
@@ -63,6 +68,58 @@ def append_punch(*, session: Session, punch: Punch) -> Punch:
     head.last_punch_id = punch.id
     head.last_hash = punch.content_hash
     return punch
+
+
+def _reserved_ids(session: Session, count: int) -> list[int]:
+    """`count` ascending punch ids from the sequence in one query on PostgreSQL; none elsewhere.
+
+    With the ids known the rows go in as one executemany of a short statement, instead of a
+    multi-row INSERT … RETURNING whose long text the driver parses again for every batch.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    return sorted(session.scalars(
+        text("SELECT nextval(pg_get_serial_sequence('punches', 'id')) FROM generate_series(1, :n)"), {"n": count}))
+
+
+def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
+    """Chain many punches, of any employees, as `append_punch` would one by one in list order.
+
+    For batch uploads (a face terminal posts 100 punches at a time): every head of the batch is
+    locked in one query, in employee-id order so concurrent batches cannot deadlock, and the rows
+    are inserted in rounds holding at most one punch per employee, so ids grow along every chain.
+    """
+    employee_ids = sorted({punch.employee_id for punch in punches})
+    if not employee_ids:
+        return []
+    heads = {head.employee_id: head for head in session.scalars(
+        select(LedgerHead).where(LedgerHead.employee_id.in_(employee_ids))
+        .order_by(LedgerHead.employee_id).with_for_update())}
+    for employee_id in employee_ids:
+        if employee_id not in heads:
+            heads[employee_id] = LedgerHead(employee_id=employee_id, last_hash=GENESIS_HASH)
+            session.add(heads[employee_id])
+    rounds: list[list[Punch]] = []
+    taken: dict[int, int] = {}
+    for punch in punches:
+        position = taken.get(punch.employee_id, 0)
+        taken[punch.employee_id] = position + 1
+        if position == len(rounds):
+            rounds.append([])
+        rounds[position].append(punch)
+    last_hash = {employee_id: head.last_hash for employee_id, head in heads.items()}
+    ids = iter(_reserved_ids(session, len(punches)))
+    for round_ in rounds:
+        for punch in round_:
+            punch.id = next(ids, None)
+            punch.prev_hash = last_hash[punch.employee_id]
+            punch.content_hash = last_hash[punch.employee_id] = punch_hash(punch, punch.prev_hash)
+        session.add_all(round_)
+        session.flush()
+    for punch in punches:  # heads move once, after every round is in (one UPDATE per head)
+        heads[punch.employee_id].last_punch_id = punch.id
+        heads[punch.employee_id].last_hash = punch.content_hash
+    return punches
 
 
 @dataclass(frozen=True)

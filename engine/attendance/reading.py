@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from engine.directory.service import can_view_employee
 from engine.errors import NotFound
@@ -33,7 +33,27 @@ class PunchView:
 
     @property
     def verification(self) -> dict:
-        return {"status": "pending" if self.punch.verification_required else "not_required"}
+        """The selfie verdict; readers of many punches eager-load `Punch.face_verification` (no N+1)."""
+        if not self.punch.verification_required:
+            return {"status": "not_required"}
+        return verification_view(self.punch.face_verification)
+
+
+def verification_view(row) -> dict:
+    """A FaceVerification row (or None, still being written) as the API shows it, with advice per reason."""
+    from face.advice import REASON_ADVICE
+
+    if row is None:
+        return {"status": "pending"}
+    return {
+        "status": row.status,
+        "reasons": [{"code": code, "advice_th": REASON_ADVICE[code].th, "advice_en": REASON_ADVICE[code].en}
+                    for code in row.reason_codes or [] if code in REASON_ADVICE],
+        "distance": row.distance,
+        "threshold": row.threshold,
+        "attempts": row.attempts,
+        "verified_at": row.verified_at,
+    }
 
 
 def as_view(punch: Punch, tz: ZoneInfo) -> PunchView:
@@ -42,7 +62,8 @@ def as_view(punch: Punch, tz: ZoneInfo) -> PunchView:
 
 def visible_punch(*, session: Session, viewer: Employee, punch_id: int, tz: ZoneInfo) -> PunchView:
     """A punch its owner, their supervisors, hr or admin may read; anyone else gets the same 404 as a missing id."""
-    punch = session.get(Punch, punch_id, options=[joinedload(Punch.employee), joinedload(Punch.site)])
+    punch = session.get(Punch, punch_id, options=[joinedload(Punch.employee), joinedload(Punch.site),
+                                                  joinedload(Punch.face_verification)])
     if punch is None or not can_view_employee(session=session, viewer=viewer, employee=punch.employee):
         raise NotFound("No punch with this id is visible to you.", code="punch_not_found")
     return as_view(punch, tz)
@@ -57,7 +78,7 @@ def punch_history(*, session: Session, employee: Employee, tz: ZoneInfo, start: 
     if end:
         query = query.where(Punch.effective_at < datetime.combine(end + timedelta(days=1), time.min, tz))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.options(joinedload(Punch.site))
+    rows = session.scalars(query.options(joinedload(Punch.site), selectinload(Punch.face_verification))
                            .order_by(Punch.effective_at.desc(), Punch.id.desc())
                            .limit(page_size).offset((page - 1) * page_size))
     return [as_view(p, tz) for p in rows], total

@@ -17,6 +17,7 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput
 from engine.models import Employee, Punch
+from engine.verification.selfies import PreparedSelfie, attach_selfie
 from geo import ReverseGeocoder, SiteIndexCache, place_label
 
 
@@ -69,9 +70,15 @@ def _previous_position(session: Session, employee_id: int, before: datetime):
 
 def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee: Employee,
                      data: GpsPunchInput, idempotency_key: str | None = None,
-                     now: datetime | None = None) -> tuple[Punch, bool]:
-    """Store a phone punch and return it with `created`; a retry with the same key returns the first one."""
+                     now: datetime | None = None, selfie: PreparedSelfie | None = None) -> tuple[Punch, bool]:
+    """Store a phone punch and return it with `created`; a retry with the same key returns the first one.
+
+    With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
+    verification job are stored in the same transaction (the caller then hands the job to the broker).
+    """
     fingerprint = data.fingerprint()
+    if selfie is not None:  # a retry must carry the same photo to count as the same punch
+        fingerprint = hashlib.sha256(f"{fingerprint}:{selfie.sha256}".encode()).hexdigest()
     if idempotency_key:
         existing = _by_idempotency_key(session, employee.id, idempotency_key)
         if existing is not None:
@@ -97,10 +104,13 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         location_kind="office" if match else "offsite", site_id=match.site_id if match else None,
         flags=punch_flags(settings=settings, is_mock=data.is_mock, accuracy_m=data.accuracy_m,
                           clock_skew=timing.clock_skew, impossible_travel=impossible),
-        verification_required=False, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+        verification_required=selfie is not None, idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
     )
     try:
         append_punch(session=session, punch=punch)
+        if selfie is not None:
+            attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
         session.commit()
     except IntegrityError:
         # Two retries with one key raced; the first one won, so this one is its replay.

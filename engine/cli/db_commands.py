@@ -16,6 +16,12 @@ def upgrade(obj) -> None:
     """Apply every pending migration."""
     upgrade_database(obj.settings.database_url)
     click.echo("database is up to date")
+    if obj.settings.workflow_auto_publish:
+        from engine.db import transaction
+        from engine.workflow.versions import ensure_published
+
+        with transaction(obj.session_factory) as session:
+            ensure_published(session=session, bpmn_dir=obj.settings.bpmn_dir)
 
 
 @click.group("account")

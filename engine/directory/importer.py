@@ -29,6 +29,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.devices.enrollment import employee_deactivated
 from engine.directory.csv_records import LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.directory.employee_rows import EmployeeRow, parse_row, read_header
 from engine.models import Employee, EmployeeRole, OrgUnit
@@ -205,13 +206,17 @@ def _write(session: Session, rows: list[EmployeeRow], directory: _Directory, pro
         session.flush()
 
     by_code: dict[str, Employee] = {}
+    deactivated: list[Employee] = []
     total = len(rows)
     for done, row in enumerate(rows, start=1):
         employee = existing.get(row.code)
+        was_active = employee is not None and employee.active
         if employee is None:
             employee = Employee(code=row.code, name_en="", position_title="", active=True)
             session.add(employee)
         _apply(employee, row, directory)
+        if was_active and not employee.active:
+            deactivated.append(employee)
         by_code[row.code] = employee
         if progress and (done % _PROGRESS_EVERY == 0 or done == total):
             progress("write", done, total)
@@ -226,6 +231,9 @@ def _write(session: Session, rows: list[EmployeeRow], directory: _Directory, pro
                 by_code[row.code].supervisor_id = by_code[supervisor].id
             else:
                 by_code[row.code].supervisor_id = directory.employee_ids[supervisor]
+    session.flush()
+    for employee in deactivated:  # take them off the face terminals they are enrolled on
+        employee_deactivated(session=session, employee=employee)
     session.flush()
 
 

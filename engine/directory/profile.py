@@ -10,6 +10,7 @@ from engine.config import Settings
 from engine.directory.service import direct_subordinates
 from engine.models import Employee
 from engine.schedules.service import schedule_for
+from engine.verification.profile_photos import profile_photo_age_days
 
 
 def local_today(settings: Settings):
@@ -35,4 +36,6 @@ def my_profile(*, session: Session, settings: Settings, employee: Employee) -> d
         "timezone": settings.timezone,
         "today": today,
         "schedule_today": schedule_for(session=session, employee=employee, day=today),
+        # Lets a client suggest renewing an old photo; None without one.
+        "profile_photo_age_days": profile_photo_age_days(session=session, employee_id=employee.id),
     }

@@ -1,13 +1,43 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount, LoginFailure
+from engine.models.devices import (
+    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
+    UnmatchedDeviceRecord,
+)
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
 from engine.models.notifications import Notification
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
+from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
+                                    MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sites import Site
+from engine.models.verification import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
+                                        VerificationJob)
+from engine.models.workflow import (Delegation, InboxTask, OutboxMessage, ProcessInstance, ProcessVersion,
+                                    WorkflowEventRow)
 
 __all__ = [
+    "COMMAND_STATES",
+    "ENROLLMENT_STATES",
+    "Device",
+    "DeviceCommand",
+    "DeviceEnrollment",
+    "UnauthorizedDeviceAttempt",
+    "UnmatchedDeviceRecord",
+    "MISSED_PUNCH_REASONS",
+    "REQUEST_STATUSES",
+    "REQUEST_TYPES",
+    "ApprovalRequest",
+    "MissedPunchRequest",
+    "OffsiteRequest",
+    "OvertimeRequest",
+    "Delegation",
+    "InboxTask",
+    "OutboxMessage",
+    "ProcessInstance",
+    "ProcessVersion",
+    "WorkflowEventRow",
     "Notification",
     "ProfilePhoto",
     "DIRECTIONS",
@@ -15,6 +45,11 @@ __all__ = [
     "LedgerHead",
     "Punch",
     "Site",
+    "FINISHED_STATUSES",
+    "VERIFICATION_STATUSES",
+    "FaceVerification",
+    "SelfieImage",
+    "VerificationJob",
     "ROLES",
     "Employee",
     "EmployeeRole",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime
@@ -20,6 +20,8 @@ class Punch(Base):
     __tablename__ = "punches"
     __table_args__ = (
         UniqueConstraint("employee_id", "idempotency_key"),
+        # A terminal resends a batch on anything but 200: its punches are stored once.
+        UniqueConstraint("device_id", "device_pin", "device_local_time"),
         Index("ix_punches_employee_effective", "employee_id", "effective_at"),
     )
 
@@ -45,11 +47,21 @@ class Punch(Base):
     verification_required: Mapped[bool] = mapped_column(Boolean, default=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(36))
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Set on a punch created by an approved missed-punch request.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("approval_requests.id"), index=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Face terminal punches: the device, the PIN it knows the employee by, its naive wall clock,
+    # and how the person was verified (raw code and its name: face, fingerprint, card, ...).
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    device_pin: Mapped[str | None] = mapped_column(String(32))
+    device_local_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
+    verify_code: Mapped[int | None] = mapped_column(Integer)
+    verify_method: Mapped[str | None] = mapped_column(String(16))
 
     employee: Mapped[Employee] = relationship()
     site: Mapped[Site | None] = relationship()
+    device: Mapped["Device | None"] = relationship()  # noqa: F821  (engine.models.devices)
 
 
 class LedgerHead(Base):

@@ -1,4 +1,5 @@
-"""The pure workflow core: BPMN/DMN parsing and hashing, validation, sandbox, runtime, diffs.
+"""Workflow: the pure core (parsing, validation, sandbox, runtime, diff) and the DB-backed host.
 
-No database and no HTTP here; the engine host builds instances, inboxes and timers on top.
+Core modules need no database. The host (`host`, `projection`, `assignment`, `versions`, `outbox`,
+`clock`, `delegation`) runs published versions against the database, one transaction per step.
 """

@@ -240,7 +240,10 @@ def _semantic_problems(roots: Mapping[str, etree._Element]) -> list[Problem]:
         except ValidationException as ve:
             problems.append(_locate(ve, roots, files.get(process_id)))
         except Exception as exc:  # noqa: BLE001 - Spiff raises plain exceptions for broken graphs
-            problems.append(Problem(None, None, process_id, f"process cannot start: {exc}"))
+            filename = files.get(process_id)
+            hits = roots[filename].xpath("//*[@id=$i]", i=process_id) if filename in roots else []
+            problems.append(Problem(filename, hits[0].sourceline if hits else None, process_id,
+                                    f"process cannot start: {exc}"))
     return problems
 
 

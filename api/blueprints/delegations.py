@@ -1,0 +1,50 @@
+"""Acting approvers: let a colleague decide your tasks for a period."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api.auth.principal import current_employee, login_required
+from api.blueprints.request_schemas import RequestPerson
+from api.context import db
+from engine.requests.reading import person_ref
+from engine.workflow.delegation import delegations_of, set_delegation
+
+blp = Blueprint("delegations", __name__, url_prefix="/api/me/delegations", description="Acting approvers")
+
+
+class DelegationIn(ma.Schema):
+    delegate_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=16))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+
+
+class DelegationOut(ma.Schema):
+    id = ma.fields.Integer()
+    delegator = ma.fields.Nested(RequestPerson)
+    delegate = ma.fields.Nested(RequestPerson)
+    starts_on = ma.fields.Date()
+    ends_on = ma.fields.Date()
+
+
+def _view(delegation) -> dict:
+    return {"id": delegation.id, "delegator": person_ref(db(), delegation.delegator_id),
+            "delegate": person_ref(db(), delegation.delegate_id), "starts_on": delegation.starts_on,
+            "ends_on": delegation.ends_on}
+
+
+@blp.route("")
+@blp.response(200, DelegationOut(many=True))
+@login_required()
+def list_mine():
+    """Delegations the caller gave or received."""
+    return [_view(d) for d in delegations_of(session=db(), employee=current_employee())]
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(DelegationIn)
+@blp.response(201, DelegationOut)
+@login_required()
+def create(data):
+    """Name an acting approver for a period (inclusive dates)."""
+    delegation = set_delegation(session=db(), delegator=current_employee(), **data)
+    db().commit()
+    return _view(delegation)

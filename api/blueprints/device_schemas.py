@@ -1,0 +1,182 @@
+"""How face terminals, their commands, enrollments and review lists look on the wire."""
+from datetime import date, datetime, time
+
+import marshmallow as ma
+
+from devices.replies import TIMEZONE_FORMATS
+
+DIRECTION = ma.validate.OneOf(("in", "out"))
+
+
+class DeviceUpdate(ma.Schema):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    site_id = ma.fields.Integer(allow_none=True)
+    timezone = ma.fields.String(metadata={"description": "IANA zone of the device clock, e.g. Asia/Bangkok"})
+    timezone_format = ma.fields.String(validate=ma.validate.OneOf(TIMEZONE_FORMATS),
+                                       metadata={"description": "How the handshake TimeZone option is written "
+                                                                "for this firmware (default minutes)"})
+    state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(validate=DIRECTION),
+                               metadata={"description": 'attendance state code → direction, e.g. {"0": "in", "1": "out"}'})
+    codec = ma.fields.String(metadata={"description": "body encoding: utf-8 (default) or gb18030, gbk, …"})
+    enabled = ma.fields.Boolean()
+
+
+class DeviceCreate(DeviceUpdate):
+    sn = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    site_id = ma.fields.Integer(allow_none=True, load_default=None)
+    timezone = ma.fields.String(load_default="Asia/Bangkok")
+    timezone_format = ma.fields.String(load_default="minutes", validate=ma.validate.OneOf(TIMEZONE_FORMATS))
+    state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(validate=DIRECTION),
+                               load_default=None)
+    codec = ma.fields.String(load_default="utf-8")
+    enabled = ma.fields.Boolean(load_default=True)
+
+
+class EmployeeBrief(ma.Schema):
+    code = ma.fields.String()
+    name_th = ma.fields.String()
+    name_en = ma.fields.String()
+
+
+class CommandSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    verb = ma.fields.Function(lambda c: " ".join(c.command.split(" ", 3)[:3]))
+    employee_code = ma.fields.Function(lambda c: c.employee.code if c.employee else None)
+    state = ma.fields.String()
+    return_code = ma.fields.Integer(allow_none=True)
+    explanation = ma.fields.String()
+    queued_at = ma.fields.DateTime()
+    sent_at = ma.fields.DateTime(allow_none=True)
+    polls = ma.fields.Integer()
+    done_at = ma.fields.DateTime(allow_none=True)
+
+
+class DeviceSchema(ma.Schema):
+    sn = ma.fields.String()
+    name = ma.fields.String()
+    site_id = ma.fields.Integer(allow_none=True)
+    site_name = ma.fields.Function(lambda d: d.site.name if d.site else None)
+    timezone = ma.fields.String()
+    timezone_format = ma.fields.String()
+    state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    codec = ma.fields.String()
+    enabled = ma.fields.Boolean()
+    last_seen_at = ma.fields.DateTime(allow_none=True)
+    last_seen_addr = ma.fields.String()
+    silent = ma.fields.Function(lambda d: d.silence_alerted_at is not None,
+                                metadata={"description": "true after a silence alert, until the device speaks"})
+    push_version = ma.fields.String()
+    firmware = ma.fields.Dict(attribute="firmware_info", metadata={"description": "from the getrequest INFO="})
+    options = ma.fields.Dict(metadata={"description": "capabilities from table=options"})
+    pending_count = ma.fields.Integer(attribute="open_count")
+    pending_commands = ma.fields.List(ma.fields.Nested(CommandSchema), attribute="open_commands")
+    created_at = ma.fields.DateTime()
+
+
+class DeviceList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DeviceSchema))
+
+
+class CommandList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommandSchema))
+
+
+class EnrollRequest(ma.Schema):
+    codes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=16)), load_default=None,
+                           allow_none=True, metadata={"description": "employee codes; omit for every active employee"})
+
+
+class EnrollReportSchema(ma.Schema):
+    queued = ma.fields.List(ma.fields.String())
+    no_photo = ma.fields.List(ma.fields.String(), metadata={"description": "queued without a face: no profile photo"})
+    unknown = ma.fields.List(ma.fields.String())
+    inactive = ma.fields.List(ma.fields.String())
+    invalid_pin = ma.fields.List(ma.fields.String())
+    commands = ma.fields.Integer()
+
+
+class EnrollmentItem(ma.Schema):
+    employee = ma.fields.Nested(EmployeeBrief)
+    state = ma.fields.String()
+    reason = ma.fields.String()
+    has_photo = ma.fields.Function(lambda e: e.photo_id is not None)
+    updated_at = ma.fields.DateTime()
+
+
+class EnrollmentOverview(ma.Schema):
+    enrolled = ma.fields.List(ma.fields.Nested(EnrollmentItem))
+    pending = ma.fields.List(ma.fields.Nested(EnrollmentItem))
+    failed = ma.fields.List(ma.fields.Nested(EnrollmentItem))
+    removing = ma.fields.List(ma.fields.Nested(EnrollmentItem))
+    removed = ma.fields.List(ma.fields.Nested(EnrollmentItem))
+
+
+def _wall_time(text: str, *, end: bool) -> datetime:
+    """`YYYY-MM-DD` (a whole day) or `YYYY-MM-DDTHH:MM[:SS]`, as naive device wall time."""
+    try:
+        return datetime.combine(date.fromisoformat(text), time(23, 59, 59) if end else time.min)
+    except ValueError:
+        pass
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        raise ValueError("device time has no offset")
+    return value
+
+
+class ResyncQuery(ma.Schema):
+    from_ = ma.fields.String(data_key="from", required=True,
+                             metadata={"description": "device-local YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"})
+    to = ma.fields.String(required=True, metadata={"description": "device-local; a date means its end"})
+
+    @ma.post_load
+    def to_wall_times(self, data, **_):
+        times = {}
+        for key, wire, end in (("from_", "from", False), ("to", "to", True)):
+            try:
+                times[key] = _wall_time(data[key], end=end)
+            except ValueError as exc:
+                raise ma.ValidationError("Use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, without an offset.", wire) from exc
+        if times["to"] < times["from_"]:
+            raise ma.ValidationError("'to' is before 'from'.", "to")
+        return times
+
+
+class ResyncReply(ma.Schema):
+    command = ma.fields.Nested(CommandSchema)
+
+
+class UnmatchedQuery(ma.Schema):
+    include_resolved = ma.fields.Boolean(load_default=False)
+
+
+class UnmatchedRecordSchema(ma.Schema):
+    id = ma.fields.Integer()
+    table_name = ma.fields.String()
+    line_no = ma.fields.Integer()
+    raw_line = ma.fields.String()
+    reason = ma.fields.String()
+    received_at = ma.fields.DateTime()
+    last_received_at = ma.fields.DateTime()
+    times_received = ma.fields.Integer()
+    resolved_at = ma.fields.DateTime(allow_none=True)
+
+
+class UnmatchedList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UnmatchedRecordSchema))
+
+
+class UnauthorizedAttemptSchema(ma.Schema):
+    sn = ma.fields.String()
+    remote_addr = ma.fields.String()
+    path = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "unregistered or disabled"})
+    first_seen_at = ma.fields.DateTime()
+    last_seen_at = ma.fields.DateTime()
+    attempts = ma.fields.Integer()
+    registered = ma.fields.Boolean(metadata={"description": "registered since (an admin let it in)"})
+
+
+class UnauthorizedList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UnauthorizedAttemptSchema))

@@ -1,0 +1,1 @@
+"""Requests employees make (overtime, off-site, missed punch): forms, flows, effects, reports."""

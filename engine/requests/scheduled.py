@@ -1,0 +1,86 @@
+"""Periodic work of the requests domain: fire due BPMN timers (reminders, escalations).
+
+Each due instance is ticked in its own transaction, picked with FOR UPDATE SKIP LOCKED on
+PostgreSQL, so several schedulers can run at once and no timer ever fires twice.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.config import Settings
+from engine.db import utcnow
+from engine.errors import DomainError
+from engine.models import ProcessInstance
+from engine.requests.flows import status_hook
+from engine.workflow import host
+from engine.workflow.outbox import deliver_pending
+
+log = logging.getLogger(__name__)
+
+
+def _claim_due(session: Session, now: datetime, skipped: set[int]) -> ProcessInstance | None:
+    query = (select(ProcessInstance)
+             .where(ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now,
+                    ProcessInstance.id.not_in(skipped or {0}))
+             .order_by(ProcessInstance.next_timer_at, ProcessInstance.id).limit(1)
+             .execution_options(populate_existing=True))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.scalar(query)
+
+
+def tick_due(*, session_factory: sessionmaker, settings: Settings, now: datetime | None = None,
+             limit: int = 1000) -> int:
+    """Fire every timer due at `now` (default: the real clock); returns how many instances were ticked."""
+    ticked = 0
+    failed: set[int] = set()
+    while ticked + len(failed) < limit:
+        moment = now or utcnow()
+        with session_factory() as session:
+            instance = _claim_due(session, moment, failed)
+            if instance is None:
+                deliver_pending(session=session)
+                session.commit()
+                return ticked
+            clock = host.clock_now(moment, settings.timezone)
+            try:
+                host.tick_timers(session=session, instance=instance, clock=clock,
+                                 hook=status_hook(clock, settings.timezone))
+                stuck = instance.next_timer_at is not None and instance.next_timer_at <= moment
+                session.commit()
+                ticked += 1
+                if stuck:  # a timer this host cannot fire (e.g. a cycle): do not spin on it
+                    failed.add(instance.id)
+            except DomainError as exc:  # a broken timer must not stop the others
+                session.rollback()
+                failed.add(instance.id)
+                log.error("timer of process instance %s failed: %s", instance.id, exc.detail)
+    return ticked
+
+
+def run_scheduler(*, session_factory: sessionmaker, settings: Settings, interval_s: float,
+                  stop: threading.Event, clock: Callable[[], datetime] = utcnow) -> None:
+    """Tick due timers every `interval_s` seconds until `stop` is set."""
+    while not stop.is_set():
+        try:
+            tick_due(session_factory=session_factory, settings=settings, now=clock())
+        except Exception:  # noqa: BLE001 - keep the loop alive across a database hiccup
+            log.exception("scheduler tick failed")
+        stop.wait(interval_s)
+
+
+def start_scheduler_thread(settings: Settings, session_factory: sessionmaker,
+                           interval_s: float | None = None) -> tuple[threading.Thread, threading.Event]:
+    """Run the scheduler in a daemon thread (embedded mode); set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_scheduler, name="opsta-scheduler", daemon=True, kwargs={
+        "session_factory": session_factory, "settings": settings, "stop": stop,
+        "interval_s": interval_s if interval_s is not None else settings.scheduler_interval_seconds})
+    thread.start()
+    return thread, stop

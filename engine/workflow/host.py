@@ -1,0 +1,214 @@
+"""The engine host: runs request processes against the database.
+
+Each operation works in the caller's transaction and does one unit of work: lock the instance
+(FOR UPDATE on PostgreSQL, plus an optimistic version column everywhere), check the task and
+the caller, run the engine, then save the state with its inbox, audit trail and outbox. The
+caller commits; on any error it rolls back, so a failed script leaves the last saved state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.db import utcnow
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance, ProcessVersion
+from engine.workflow import runtime
+from engine.workflow.assignment import HR_GROUP, active_delegators, hr_member_ids, may_complete
+from engine.workflow.clock import script_engine_at
+from engine.workflow.parsing import SERIALIZER_VERSION
+from engine.workflow.projection import Projector
+from engine.workflow.versions import loaded_spec
+
+# Called after every step with the instance and its events, still inside the transaction:
+# the requests domain uses it to keep the request's status and attendance effects in step.
+StepHook = Callable[[Session, ProcessInstance, list[runtime.WorkflowEvent]], None]
+
+
+class WorkflowStepFailed(Conflict):
+    """A script, condition or DMN table of the process failed; nothing was saved."""
+
+    code = "workflow_step_failed"
+
+
+@dataclass(frozen=True)
+class HostClock:
+    """'now' for one operation and the organisation's time zone (for working days)."""
+
+    now: datetime
+    timezone: str = "Asia/Bangkok"
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(ZoneInfo(self.timezone)).date()
+
+
+def _run(step: Callable[[], list[runtime.WorkflowEvent]]) -> list[runtime.WorkflowEvent]:
+    try:
+        return step()
+    except runtime.ScriptFailed as exc:
+        where = f" at '{exc.bpmn_id}'" if exc.bpmn_id else ""
+        raise WorkflowStepFailed(f"The process failed{where}: {exc}. Nothing was changed; "
+                                 f"tell the process analyst.", element_id=exc.bpmn_id) from exc
+
+
+def _store_state(instance: ProcessInstance, wf, clock: HostClock) -> None:
+    instance.spec_hash, instance.state = runtime.serialize(wf)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.next_timer_at = runtime.next_timer_due(wf)
+    instance.updated_at = clock.now
+
+
+def _save(*, session: Session, instance: ProcessInstance, request: ApprovalRequest, wf, events,
+          clock: HostClock, actor_id: int | None, hook: StepHook | None,
+          projector: Projector | None = None) -> list[runtime.WorkflowEvent]:
+    _store_state(instance, wf, clock)
+    projector = projector or Projector(session=session, instance=instance, request=request, views={},
+                                       now=clock.now, actor_id=actor_id)
+    projector.views = {view.task_id: view for view in runtime.ready_user_tasks(wf)}
+    projector.apply(events)
+    if hook is not None:
+        hook(session, instance, events)
+    projector.write()
+    session.flush()
+    return events
+
+
+def start(*, session: Session, request: ApprovalRequest, version: ProcessVersion, data: Mapping[str, Any],
+          clock: HostClock, hook: StepHook | None = None) -> ProcessInstance:
+    """Start `version` for a new request and run it to its first person."""
+    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone)
+    spec = loaded_spec(session=session, spec_hash=version.spec_hash)
+    wf, events = _run(lambda: runtime.start_workflow(spec, data, script_engine=engine))
+    instance = ProcessInstance(request_id=request.id, version_id=version.id, status="running", created_at=clock.now)
+    _store_state(instance, wf, clock)  # before the insert, so the row is written once
+    session.add(instance)
+    session.flush()
+    projector = Projector(session=session, instance=instance, request=request, views={}, now=clock.now,
+                          actor_id=request.requester_id)
+    projector.audit("started", actor_id=request.requester_id,
+                    detail={"process_id": version.process_id, "version": version.version})
+    _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
+          actor_id=request.requester_id, hook=hook, projector=projector)
+    return instance
+
+
+def lock_instance(*, session: Session, instance_id: int, skip_locked: bool = False) -> ProcessInstance | None:
+    """Load an instance with a row lock (PostgreSQL) and fresh values; None if skipped or missing."""
+    query = select(ProcessInstance).where(ProcessInstance.id == instance_id).execution_options(
+        populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=skip_locked)
+    return session.scalar(query)
+
+
+def _restore(*, session: Session, instance: ProcessInstance, clock: HostClock):
+    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone)
+    return runtime.restore(loaded_spec(session=session, spec_hash=instance.spec_hash), instance.state,
+                           script_engine=engine)
+
+
+def visible_task(*, session: Session, task_id: int, employee: Employee, today: date) -> InboxTask:
+    """An inbox task the employee may act on; anyone else gets the same 404 as a missing id."""
+    task = session.get(InboxTask, task_id)
+    # Nobody approves their own request, even when it reaches a group they belong to.
+    own_request = task is not None and task.lane != "requester" and task.request.requester_id == employee.id
+    if task is None or own_request or not may_complete(session=session, task=task, employee=employee,
+                                                       today=today):
+        raise NotFound("No task with this id is assigned to you.", code="task_not_found")
+    return task
+
+
+def _already_done(session: Session, task: InboxTask) -> Conflict:
+    if task.state == "completed":
+        who = session.get(Employee, task.completed_by_id) if task.completed_by_id else None
+        name = f"{who.name_th} ({who.code})" if who else "someone else"
+        return Conflict(f"This task was already completed by {name} at {task.completed_at:%Y-%m-%d %H:%M} UTC "
+                        f"(decision: {task.decision}).", code="task_already_completed",
+                        completed_by=who.code if who else None)
+    return Conflict("This task is no longer waiting for a decision (the request moved on or was cancelled).",
+                    code="task_closed")
+
+
+def complete_task(*, session: Session, task_id: int, employee: Employee, form: Mapping[str, Any],
+                  clock: HostClock, hook: StepHook | None = None) -> InboxTask:
+    """Complete one READY user task for its assignee (or their acting approver) and run on."""
+    task = visible_task(session=session, task_id=task_id, employee=employee, today=clock.today)
+    instance = lock_instance(session=session, instance_id=task.instance_id)
+    session.refresh(task)  # after the lock: a racing approver's completion is now visible
+    if task.state != "open" or instance.status != "running":
+        raise _already_done(session, task)
+    wf = _restore(session=session, instance=instance, clock=clock)
+    request = task.request
+    try:
+        events = _run(lambda: runtime.complete_user_task(wf, task.task_guid, dict(form), actor=employee.code))
+    except (runtime.TaskNotReady, runtime.TaskNotFound) as exc:
+        raise _already_done(session, task) from exc
+    except runtime.FormRejected as exc:
+        raise InvalidInput(str(exc), code="task_form_invalid", allowed_decisions=task.decisions) from exc
+    acting_for_someone = task.assignee_id != employee.id and not (
+        task.assignee_group == HR_GROUP and HR_GROUP in employee.roles)
+    if acting_for_someone:
+        events = [runtime.WorkflowEvent(e.kind, e.bpmn_id, e.lane, e.task_id,
+                                        {**e.detail, "on_behalf_of": task.assignee_id or task.assignee_group})
+                  if e.kind == "decision" else e for e in events]
+    _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
+          actor_id=employee.id, hook=hook,
+          projector=Projector(session=session, instance=instance, request=request, views={}, now=clock.now,
+                              actor_id=employee.id, known_tasks={task.task_guid: task}))
+    return task
+
+
+def cancel(*, session: Session, request: ApprovalRequest, employee: Employee, comment: str | None,
+           clock: HostClock, hook: StepHook | None = None) -> ProcessInstance:
+    """Deliver the requester's `cancel_request` message to the request's process."""
+    instance_id = session.scalar(select(ProcessInstance.id).where(ProcessInstance.request_id == request.id))
+    instance = lock_instance(session=session, instance_id=instance_id) if instance_id else None
+    if instance is None or instance.status != "running":
+        raise Conflict("This request has already finished and can no longer be cancelled.",
+                       code="request_not_cancellable")
+    wf = _restore(session=session, instance=instance, clock=clock)
+    if not runtime.can_cancel(wf):
+        raise Conflict("This request cannot be cancelled at its current step.", code="request_not_cancellable")
+    events = _run(lambda: runtime.send_cancel(wf, {"by": employee.code, "comment": comment}))
+    projector = Projector(session=session, instance=instance, request=request, views={}, now=clock.now,
+                          actor_id=employee.id)
+    projector.audit("cancel_requested", actor_id=employee.id, comment=comment)
+    _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
+          actor_id=employee.id, hook=hook, projector=projector)
+    return instance
+
+
+def tick_timers(*, session: Session, instance: ProcessInstance, clock: HostClock,
+                hook: StepHook | None = None) -> list[runtime.WorkflowEvent]:
+    """Fire the due timers of one (already locked) instance and run on."""
+    wf = _restore(session=session, instance=instance, clock=clock)
+    events = _run(lambda: runtime.tick_timers(wf, clock.now))
+    request = session.get(ApprovalRequest, instance.request_id)
+    return _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
+                 actor_id=None, hook=hook)
+
+
+def inbox(*, session: Session, employee: Employee, today: date) -> list[InboxTask]:
+    """Open tasks the employee may complete: their own, hr's (for hr members) and those delegated to them."""
+    delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
+    owners = {employee.id} | delegators
+    conditions = [InboxTask.assignee_id.in_(owners)]
+    if HR_GROUP in employee.roles or delegators & hr_member_ids(session=session):
+        conditions.append(InboxTask.assignee_group == HR_GROUP)
+    # Never offer someone their own request to approve (e.g. an hr member's request at the hr step).
+    not_own = or_(InboxTask.lane == "requester", ApprovalRequest.requester_id != employee.id)
+    query = (select(InboxTask).join(ApprovalRequest, ApprovalRequest.id == InboxTask.request_id)
+             .where(InboxTask.state == "open", or_(*conditions), not_own)
+             .order_by(InboxTask.created_at, InboxTask.id))
+    return list(session.scalars(query))
+
+
+def clock_now(now: datetime | None = None, timezone: str = "Asia/Bangkok") -> HostClock:
+    """A HostClock at `now` (default: the real clock)."""
+    return HostClock(now=now or utcnow(), timezone=timezone)

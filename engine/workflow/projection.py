@@ -1,0 +1,156 @@
+"""Project workflow events into the inbox, the audit trail and the notification outbox.
+
+Runs inside the host's transaction, so the state, the inbox and the messages either all change
+or none does.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from engine.models import (ApprovalRequest, InboxTask, Notification, OutboxMessage, ProcessInstance,
+                           WorkflowEventRow)
+from engine.workflow.assignment import recipients, resolve_lane
+from engine.workflow.runtime import UserTaskView, WorkflowEvent
+
+TYPE_NAMES = {
+    "overtime": ("การทำงานล่วงเวลา", "Overtime"),
+    "offsite": ("การทำงานนอกสถานที่", "Off-site work"),
+    "missed_punch": ("คำขอกรณีไม่สามารถบันทึกเวลาได้", "Missed punch"),
+}
+DECISION_NAMES = {
+    "approve": ("อนุมัติ", "approved"), "reject": ("ไม่อนุมัติ", "rejected"),
+    "return": ("ส่งกลับให้แก้ไข", "returned for revision"), "resubmit": ("ส่งใหม่", "resubmitted"),
+    "cancel": ("ยกเลิก", "cancelled"),
+}
+OUTCOME_NAMES = {"approved": ("อนุมัติแล้ว", "approved"), "rejected": ("ไม่อนุมัติ", "rejected"),
+                 "cancelled": ("ยกเลิกแล้ว", "cancelled")}
+
+
+def _label(request: ApprovalRequest) -> tuple[str, str]:
+    th, en = TYPE_NAMES.get(request.type, (request.type, request.type))
+    return f"{th} #{request.id}", f"{en} request #{request.id}"
+
+
+class Projector:
+    """Collects the rows one host operation writes besides the state."""
+
+    def __init__(self, *, session: Session, instance: ProcessInstance, request: ApprovalRequest,
+                 views: dict[str, UserTaskView], now: datetime, actor_id: int | None,
+                 known_tasks: dict[str, InboxTask] | None = None):
+        self.session, self.instance, self.request = session, instance, request
+        self.views, self.now, self.actor_id = views, now, actor_id
+        self.known_tasks = dict(known_tasks or {})
+        self.audits: list[dict] = []
+        self.messages: list[dict] = []
+
+    def audit(self, kind: str, *, bpmn_id=None, lane=None, decision=None, comment=None, actor_id=None,
+              detail=None) -> None:
+        self.audits.append(dict(instance_id=self.instance.id, request_id=self.request.id, actor_id=actor_id,
+                                at=self.now, kind=kind, bpmn_id=bpmn_id, lane=lane, decision=decision,
+                                comment=comment, detail=detail or {}))
+
+    def message(self, recipient_id: int, kind: str, title_th: str, title_en: str, body_th: str = "",
+                body_en: str = "", **data) -> None:
+        self.messages.append(dict(recipient_id=recipient_id, kind=kind, title_th=title_th, title_en=title_en,
+                                  body_th=body_th, body_en=body_en, data={"request_id": self.request.id, **data},
+                                  created_at=self.now))
+
+    def write(self) -> None:
+        """Insert the collected audit rows and messages, a few statements for the whole step.
+
+        In-app notifications are delivered in the same transaction, so their outbox rows are written
+        already delivered; `outbox.deliver_pending` is for rows another channel leaves behind.
+        """
+        # render_nulls keeps rows with different empty columns in one multi-row INSERT.
+        if self.audits:
+            self.session.execute(insert(WorkflowEventRow).execution_options(render_nulls=True), self.audits)
+        if self.messages:
+            self.session.execute(insert(OutboxMessage).execution_options(render_nulls=True),
+                                 [{**m, "delivered_at": self.now} for m in self.messages])
+            self.session.execute(insert(Notification).execution_options(render_nulls=True), list(self.messages))
+        self.audits, self.messages = [], []
+
+    def _task(self, task_guid: str | None) -> InboxTask | None:
+        if task_guid is None:
+            return None
+        if task_guid not in self.known_tasks:
+            self.known_tasks[task_guid] = self.session.scalar(select(InboxTask).where(InboxTask.task_guid == task_guid))
+        return self.known_tasks[task_guid]
+
+    def apply(self, events: list[WorkflowEvent]) -> None:
+        for event in events:
+            getattr(self, f"_on_{event.kind}")(event)
+
+    def _on_task_ready(self, event: WorkflowEvent) -> None:
+        view = self.views.get(event.task_id)
+        who = resolve_lane(session=self.session, lane=event.lane, requester=self.request.requester)
+        task = InboxTask(task_guid=event.task_id, instance_id=self.instance.id, request_id=self.request.id,
+                         bpmn_id=event.bpmn_id, name=event.detail.get("name", event.bpmn_id), lane=event.lane,
+                         decisions=list(view.decisions) if view else [],
+                         form_fields=list(view.form_fields) if view else [],
+                         assignee_id=who.assignee_id, assignee_group=who.group, assignment_reason=who.reason,
+                         state="open", created_at=self.now)
+        self.session.add(task)
+        self.session.flush()
+        self.known_tasks[task.task_guid] = task
+        self.audit("task_ready", bpmn_id=event.bpmn_id, lane=event.lane,
+                   detail={"task_id": task.id, "assignee_id": who.assignee_id, "group": who.group,
+                           "reason": who.reason})
+        th, en = _label(self.request)
+        for recipient in recipients(session=self.session, task=task):
+            if event.lane == "requester":
+                self.message(recipient, "request_returned", f"{th} ถูกส่งกลับให้แก้ไข",
+                             f"{en} was returned to you for revision", task_id=task.id)
+            else:
+                self.message(recipient, "task_assigned", f"{th} รอการพิจารณา", f"{en} awaits your decision",
+                             self.request.requester.name_th, self.request.requester.name_en or "", task_id=task.id)
+
+    def _on_decision(self, event: WorkflowEvent) -> None:
+        task = self._task(event.task_id)
+        decision, comment = event.detail.get("decision"), event.detail.get("comment")
+        if task is not None:
+            task.state, task.completed_by_id, task.completed_at = "completed", self.actor_id, self.now
+            task.decision, task.comment = decision, comment
+        acting = {"on_behalf_of": event.detail["on_behalf_of"]} if "on_behalf_of" in event.detail else {}
+        self.audit("decision", bpmn_id=event.bpmn_id, lane=event.lane, decision=decision, comment=comment,
+                   actor_id=self.actor_id, detail=acting)
+        if event.lane != "requester" and decision in DECISION_NAMES:
+            th, en = _label(self.request)
+            dth, den = DECISION_NAMES[decision]
+            self.message(self.request.requester_id, "request_decision", f"{th}: {dth}", f"{en}: {den}",
+                         comment or "", comment or "", decision=decision)
+
+    def _on_task_closed(self, event: WorkflowEvent) -> None:
+        task = self._task(event.task_id)
+        if task is not None and task.state == "open":
+            task.state, task.completed_at = "closed", self.now
+        self.audit("task_closed", bpmn_id=event.bpmn_id, lane=event.lane)
+
+    def _on_reminder(self, event: WorkflowEvent) -> None:
+        self.audit("reminder", bpmn_id=event.bpmn_id, lane=event.lane, detail=event.detail)
+        task = self._task(event.task_id)
+        if task is None or task.state != "open":
+            return
+        th, en = _label(self.request)
+        for recipient in recipients(session=self.session, task=task):
+            self.message(recipient, "task_reminder", f"เตือน: {th} ยังรอการพิจารณา",
+                         f"Reminder: {en} still awaits your decision", task_id=task.id)
+
+    def _on_timeout(self, event: WorkflowEvent) -> None:
+        self.audit("timeout", bpmn_id=event.bpmn_id, lane=event.lane, detail=event.detail)
+
+    def _on_finished(self, event: WorkflowEvent) -> None:
+        outcome = event.detail.get("outcome")
+        self.instance.status, self.instance.outcome, self.instance.next_timer_at = "finished", outcome, None
+        for task in self.session.scalars(select(InboxTask).where(InboxTask.instance_id == self.instance.id,
+                                                                 InboxTask.state == "open")):
+            task.state, task.completed_at = "closed", self.now
+        self.audit("finished", decision=outcome, detail={"outcome": outcome})
+        if outcome in OUTCOME_NAMES:
+            th, en = _label(self.request)
+            oth, oen = OUTCOME_NAMES[outcome]
+            self.message(self.request.requester_id, f"request_{outcome}", f"{th}: {oth}", f"{en}: {oen}",
+                         outcome=outcome)
