@@ -15,7 +15,8 @@ COPY geo ./geo
 COPY devices ./devices
 COPY bpmn ./bpmn
 COPY migrations ./migrations
-RUN pip install .
+# Editable, so the package finds alembic.ini, migrations/ and bpmn/ beside it in /app.
+RUN pip install -e .
 
 RUN useradd --system --home /app opsta && mkdir -p /var/lib/opsta && chown opsta /var/lib/opsta
 USER opsta

@@ -39,13 +39,11 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from engine.cli import (audit_commands, bpmn_commands, db_commands, demo_commands, import_commands,
-                            run_commands)
-    from engine.cli import device_commands
-    from engine.cli import face_commands
+    from engine.cli import (audit_commands, bpmn_commands, db_commands, demo_commands, device_commands,
+                            face_commands, import_commands, run_commands, scheduler_commands)
 
     for module in (db_commands, demo_commands, run_commands, import_commands, audit_commands, bpmn_commands,
-                   device_commands, face_commands):
+                   scheduler_commands, device_commands, face_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,4 +1,4 @@
-"""`opsta bpmn validate|publish` and `opsta scheduler`: the analyst's publish cycle and BPMN timers."""
+"""`opsta bpmn validate|publish`: the analyst's publish cycle."""
 from pathlib import Path
 
 import click
@@ -63,26 +63,4 @@ def publish(obj, paths: tuple[str, ...], published_by: str) -> None:
         click.echo(line)
 
 
-@click.command("scheduler")
-@click.option("--interval", type=float, default=None, help="Seconds between ticks (default: setting).")
-@click.option("--once", is_flag=True, help="Tick due timers once and exit.")
-@click.pass_obj
-def scheduler(obj, interval: float | None, once: bool) -> None:
-    """Fire due BPMN timers (reminders, escalations) periodically; safe to run several at once."""
-    import threading
-
-    from engine.requests.scheduled import run_scheduler, tick_due
-
-    if once:
-        click.echo(f"{tick_due(session_factory=obj.session_factory, settings=obj.settings)} instance(s) ticked")
-        return
-    seconds = interval if interval is not None else obj.settings.scheduler_interval_seconds
-    click.echo(f"scheduler ticking every {seconds:g}s (Ctrl+C to stop)")
-    stop = threading.Event()
-    try:
-        run_scheduler(session_factory=obj.session_factory, settings=obj.settings, interval_s=seconds, stop=stop)
-    except KeyboardInterrupt:
-        stop.set()
-
-
-COMMANDS = [bpmn_group, scheduler]
+COMMANDS = [bpmn_group]

@@ -10,12 +10,14 @@ import click
 @click.option("--demo/--no-demo", default=False, help="Seed the demo organisation on first start.")
 @click.pass_obj
 def run(obj, host: str, port: int, demo: bool) -> None:
-    """Serve the app with everything in one process (SQLite by default, in-process broker)."""
+    """Serve the app with everything in one process: SQLite by default, the in-process broker and
+    face worker, and the scheduler (BPMN timers, selfie sweep, silent devices) in a thread."""
     from werkzeug.serving import run_simple
 
     from api.app import create_app
     from engine.cli.demo_commands import ensure_demo
     from engine.migrate import upgrade_database
+    from engine.scheduler import start_scheduler_thread
 
     Path(obj.settings.data_dir).mkdir(parents=True, exist_ok=True)
     obj.settings = _with_local_secret(obj.settings)
@@ -24,6 +26,8 @@ def run(obj, host: str, port: int, demo: bool) -> None:
     else:
         upgrade_database(obj.settings.database_url)
     app = create_app(obj.settings)
+    start_scheduler_thread(settings=obj.settings, session_factory=app.extensions["opsta"].session_factory,
+                           face_queue=app.extensions["opsta"].services.get("face_queue"))
     click.echo(f"OPS-TA on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

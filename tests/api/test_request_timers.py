@@ -77,13 +77,13 @@ def test_two_schedulers_never_fire_a_timer_twice(api, demo_org, session_factory,
 def test_embedded_scheduler_thread_fires_due_timers(api, demo_org, session_factory, settings):
     import time
 
-    from engine.requests.scheduled import run_scheduler
+    from engine.scheduler import periodic_jobs, run_forever
 
     submit(api.login("employee1"), overtime())
     stop = threading.Event()
     later = utcnow() + timedelta(days=8)
-    thread = threading.Thread(target=run_scheduler, kwargs=dict(
-        session_factory=session_factory, settings=settings, interval_s=0.05, stop=stop, clock=lambda: later))
+    jobs = periodic_jobs(settings=settings, session_factory=session_factory)
+    thread = threading.Thread(target=run_forever, args=(jobs, stop), kwargs=dict(clock=lambda: later))
     thread.start()
     try:
         supervisor = api.login("supervisor")

@@ -6,12 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.database import backend
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
 # Row locks, SKIP LOCKED and real concurrency: PostgreSQL only (skipped on the SQLite run).
-requires_postgres = pytest.mark.skipif(backend() == "sqlite", reason="needs PostgreSQL row locks")
+requires_postgres = pytest.mark.postgres_only
 
 
 def today() -> date:

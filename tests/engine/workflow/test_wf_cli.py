@@ -57,4 +57,5 @@ def test_publish_stores_a_version_only_when_content_changed(tmp_path, database_u
 def test_scheduler_once(database_url, clean_db):
     result = _run(database_url, "scheduler", "--once")
     assert result.exit_code == 0, result.output
-    assert "0 instance(s) ticked" in result.output
+    assert "bpmn timers: 0" in result.output
+    assert "selfie verification sweep:" in result.output and "silent devices: 0" in result.output
