@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.teardown_appcontext(close_db)
     context = app.extensions["opsta"]
     context.services["geofence"] = Geofence(
-        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m),
+        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m,
+                               recheck_after_s=settings.site_index_recheck_seconds),
         geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
     )
     _start_face_verification(context, settings)

@@ -59,6 +59,8 @@ class Settings:
     max_travel_kmh: float = 200.0
     note_max_length: int = 500
     site_default_tolerance_m: float = 30.0
+    # How often a process checks whether another process changed the sites (its own changes apply at once).
+    site_index_recheck_seconds: float = 2.0
     # A move of less than this between two punches is GPS noise, never "impossible travel".
     travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""

@@ -7,6 +7,8 @@ from functools import wraps
 from typing import Callable, Iterable
 
 from flask import g, request, session as web_session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from api.auth.app_tokens import LOCAL_ISSUER, verify_token
 from api.context import db, opsta
@@ -15,6 +17,8 @@ from engine.errors import Forbidden, Unauthenticated
 from engine.models import Employee
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Every API request loads its caller; one prebuilt statement keeps that to one cached query.
+_EMPLOYEE_WITH_ROLES = select(Employee).options(joinedload(Employee.role_rows)).where(Employee.id == bindparam("id"))
 
 
 def _unverified_issuer(token: str) -> str | None:
@@ -31,7 +35,8 @@ def _from_bearer(token: str) -> Employee:
     ctx = opsta()
     if _unverified_issuer(token) == LOCAL_ISSUER:
         employee_id = verify_token(ctx.settings, token)
-        employee = db().get(Employee, employee_id) if employee_id else None
+        employee = db().execute(_EMPLOYEE_WITH_ROLES, {"id": employee_id}).unique().scalar_one_or_none() \
+            if employee_id else None
         if employee is None or not employee.active:
             raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
         return employee

@@ -69,12 +69,12 @@ def create_punch(body):
     """
     ctx = opsta()
     selfie = _selfie()
-    punch, created = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
-                                      employee=current_employee(), data=GpsPunchInput(**body),
-                                      idempotency_key=_idempotency_key(), selfie=selfie)
-    if created and selfie is not None:
-        _send_after_reply(ctx.services["face_queue"], punch.id)
-    return as_view(punch, _tz()), 201 if created else 200
+    recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
+                                employee=current_employee(), data=GpsPunchInput(**body),
+                                idempotency_key=_idempotency_key(), selfie=selfie)
+    if recorded.created and selfie is not None:
+        _send_after_reply(ctx.services["face_queue"], recorded.punch.id)
+    return as_view(recorded.punch, _tz(), recorded.site), 201 if recorded.created else 200
 
 
 def _send_after_reply(queue, punch_id: int) -> None:

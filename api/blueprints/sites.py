@@ -3,7 +3,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.auth.principal import login_required
-from api.context import db
+from api.context import db, opsta
 from engine.sites.service import create_site, get_site_or_404, list_sites, retire_site, update_site
 
 blp = Blueprint("sites", __name__, url_prefix="/api/sites", description="Office sites (geofences), role admin")
@@ -47,6 +47,11 @@ class SiteCollection(ma.Schema):
     features = ma.fields.List(ma.fields.Nested(SiteFeature))
 
 
+def _sites_changed():
+    """This process tags with the new outlines at once; other processes notice within seconds."""
+    opsta().services["geofence"].sites.invalidate()
+
+
 @blp.route("")
 @blp.response(200, SiteCollection)
 @login_required(roles=("admin",))
@@ -62,8 +67,10 @@ def list_all():
 def create(feature):
     """Add a site. A bad outline gets a 422 that says what is wrong and where."""
     props = feature["properties"]
-    return create_site(session=db(), name=props["name"], geometry=feature["geometry"],
+    site = create_site(session=db(), name=props["name"], geometry=feature["geometry"],
                        tolerance_m=props["tolerance_m"], description=props["description"])
+    _sites_changed()
+    return site
 
 
 @blp.route("/<int:site_id>")
@@ -82,10 +89,12 @@ def update(feature, site_id):
     """Change a site's outline or properties; only what is given changes."""
     site = get_site_or_404(session=db(), site_id=site_id)
     props = feature["properties"]
-    return update_site(session=db(), site=site, name=props.get("name"), geometry=feature.get("geometry"),
+    site = update_site(session=db(), site=site, name=props.get("name"), geometry=feature.get("geometry"),
                        tolerance_m=props.get("tolerance_m"), description=props.get("description"),
                        active=props.get("active"),
                        clear_tolerance="tolerance_m" in props and props["tolerance_m"] is None)
+    _sites_changed()
+    return site
 
 
 @blp.route("/<int:site_id>", methods=["DELETE"])
@@ -94,3 +103,4 @@ def update(feature, site_id):
 def delete(site_id):
     """Retire a site: no new punches are tagged to it; old punches keep it."""
     retire_site(session=db(), site=get_site_or_404(session=db(), site_id=site_id))
+    _sites_changed()

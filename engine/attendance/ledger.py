@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.models import LedgerHead, Punch
@@ -49,25 +51,86 @@ def punch_hash(punch: Punch, prev_hash: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def append_punch(*, session: Session, punch: Punch) -> Punch:
-    """Chain `punch` after the employee's newest punch and add it to the session.
+@dataclass(frozen=True)
+class LockedHead:
+    """An employee's ledger head, locked for this transaction, with what a new punch checks against."""
 
-    The ledger head row is locked (FOR UPDATE on PostgreSQL) so two punches of one employee
-    arriving at once are chained one after the other instead of forking the chain.
+    employee_id: int
+    last_hash: str
+    # (latitude, longitude, effective_at) of the newest punch, when it has a position.
+    last_position: tuple[float, float, datetime] | None
+    # The punch already stored under the idempotency key asked about, if any.
+    existing_id: int | None
+
+
+def _ensure_head_row(session: Session, employee_id: int) -> None:
+    """Create the employee's head row if missing; two first punches racing here both succeed."""
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(make_insert(LedgerHead).values(employee_id=employee_id, last_hash=GENESIS_HASH)
+                    .on_conflict_do_nothing(index_elements=["employee_id"]))
+
+
+def lock_ledger_head(*, session: Session, employee_id: int, idempotency_key: str | None = None) -> LockedHead:
+    """Lock the employee's chain (FOR UPDATE on PostgreSQL), in one query that also returns the newest
+    punch's position and the id of a punch already stored under `idempotency_key`.
+
+    Locking first serialises two punches of one employee, so neither forks the chain and a retry
+    racing its original always finds it.
     """
-    head = session.scalar(
-        select(LedgerHead).where(LedgerHead.employee_id == punch.employee_id).with_for_update()
-    )
+    params = {"employee": employee_id, "key": idempotency_key}
+    connection = session.connection()
+    row = connection.execute(_LOCK_HEAD, params).first()
+    if row is None:
+        _ensure_head_row(session, employee_id)
+        row = connection.execute(_LOCK_HEAD, params).one()
+    position = (row.latitude, row.longitude, row.effective_at) if row.latitude is not None else None
+    return LockedHead(employee_id, row.last_hash, position, row.existing_id)
+
+
+def _with_column_defaults(punch: Punch) -> None:
+    """Fill unset columns with their defaults now, so the hash covers what the row will hold."""
+    for column in Punch.__table__.columns:
+        default = column.default
+        if getattr(punch, column.key) is None and default is not None and not column.primary_key:
+            value = default.arg
+            setattr(punch, column.key, value({}) if callable(value) else value)
+
+
+def append_punch(*, session: Session, punch: Punch, head: LockedHead | None = None) -> Punch:
+    """Chain `punch` after the employee's newest punch and insert it; `punch.id` is set on return.
+
+    Pass the `head` from `lock_ledger_head` when the caller locked it already; otherwise it is
+    locked here, so two punches of one employee arriving at once never fork the chain. The row is
+    written with two plain statements (insert, move the head), the hot path of every punch.
+    """
     if head is None:
-        head = LedgerHead(employee_id=punch.employee_id, last_hash=GENESIS_HASH)
-        session.add(head)
+        head = lock_ledger_head(session=session, employee_id=punch.employee_id)
+    _with_column_defaults(punch)
     punch.prev_hash = head.last_hash
     punch.content_hash = punch_hash(punch, head.last_hash)
-    session.add(punch)
-    session.flush()
-    head.last_punch_id = punch.id
-    head.last_hash = punch.content_hash
+    connection = session.connection()
+    punch.id = connection.execute(_INSERT_PUNCH, {c.key: getattr(punch, c.key) for c in _PUNCH_COLUMNS}).scalar_one()
+    connection.execute(_MOVE_HEAD, {"employee": punch.employee_id, "punch": punch.id, "hash": punch.content_hash})
     return punch
+
+
+# Built once: plain Core statements with bound parameters compile once and are reused from the cache.
+_heads, _punches, _keyed = LedgerHead.__table__, Punch.__table__, Punch.__table__.alias("keyed")
+_LOCK_HEAD = (
+    select(_heads.c.last_hash, _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at,
+           select(_keyed.c.id).where(_keyed.c.employee_id == bindparam("employee"),
+                                     _keyed.c.idempotency_key == bindparam("key"))
+           .scalar_subquery().label("existing_id"))
+    .select_from(_heads.outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
+    .where(_heads.c.employee_id == bindparam("employee"))
+    .with_for_update(of=_heads)
+)
+_PUNCH_COLUMNS = [c for c in Punch.__table__.columns if c.key != "id"]
+_INSERT_PUNCH = insert(Punch.__table__).returning(Punch.__table__.c.id)
+_MOVE_HEAD = (update(LedgerHead.__table__)
+              .where(LedgerHead.__table__.c.employee_id == bindparam("employee"))
+              .values(last_punch_id=bindparam("punch"), last_hash=bindparam("hash")))
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:

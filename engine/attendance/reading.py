@@ -14,14 +14,30 @@ from engine.models import Employee, Punch
 
 
 @dataclass(frozen=True)
+class SiteRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class PunchView:
-    """A punch with its local date and time in the organisation's time zone."""
+    """A punch with its local date and time in the organisation's time zone.
+
+    `site_ref` lets a caller that already knows the site (the geofence match) spare a query.
+    """
 
     punch: Punch
     local_at: datetime
+    site_ref: SiteRef | None = None
 
     def __getattr__(self, name):
         return getattr(self.punch, name)
+
+    @property
+    def site(self):
+        if self.punch.site_id is None:
+            return None
+        return self.site_ref or self.punch.site
 
     @property
     def local_date(self) -> date:
@@ -56,8 +72,8 @@ def verification_view(row) -> dict:
     }
 
 
-def as_view(punch: Punch, tz: ZoneInfo) -> PunchView:
-    return PunchView(punch, punch.effective_at.astimezone(tz))
+def as_view(punch: Punch, tz: ZoneInfo, site_ref: SiteRef | None = None) -> PunchView:
+    return PunchView(punch, punch.effective_at.astimezone(tz), site_ref)
 
 
 def visible_punch(*, session: Session, viewer: Employee, punch_id: int, tz: ZoneInfo) -> PunchView:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.attendance.ledger import append_punch
+from engine.attendance.ledger import append_punch, lock_ledger_head
+from engine.attendance.reading import SiteRef
 from engine.attendance.signals import punch_flags, travel_is_impossible
 from engine.attendance.timing import punch_timing
 from engine.config import Settings
@@ -58,41 +59,37 @@ def _replay(existing: Punch, fingerprint: str) -> Punch:
     return existing
 
 
-def _previous_position(session: Session, employee_id: int, before: datetime):
-    row = session.execute(
-        select(Punch.latitude, Punch.longitude, Punch.effective_at)
-        .where(Punch.employee_id == employee_id, Punch.latitude.is_not(None), Punch.effective_at <= before)
-        .order_by(Punch.effective_at.desc(), Punch.id.desc())
-        .limit(1)
-    ).first()
-    return tuple(row) if row else None
+@dataclass(frozen=True)
+class RecordedPunch:
+    punch: Punch
+    created: bool  # False when this was a retry of an earlier request with the same key
+    site: SiteRef | None = None  # the geofence match, known without reading the site back
 
 
 def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee: Employee,
                      data: GpsPunchInput, idempotency_key: str | None = None,
-                     now: datetime | None = None, selfie: PreparedSelfie | None = None) -> tuple[Punch, bool]:
-    """Store a phone punch and return it with `created`; a retry with the same key returns the first one.
+                     now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
+    """Store a phone punch; a retry with the same key returns the first one with `created` False.
 
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
     verification job are stored in the same transaction (the caller then hands the job to the broker).
+    `impossible_travel` compares with the employee's newest punch that has a position.
     """
     fingerprint = data.fingerprint()
     if selfie is not None:  # a retry must carry the same photo to count as the same punch
         fingerprint = hashlib.sha256(f"{fingerprint}:{selfie.sha256}".encode()).hexdigest()
-    if idempotency_key:
-        existing = _by_idempotency_key(session, employee.id, idempotency_key)
-        if existing is not None:
-            return _replay(existing, fingerprint), False
     if len(data.note) > settings.note_max_length:
         raise InvalidInput(f"The note is longer than {settings.note_max_length} characters.", code="note_too_long")
 
+    locked = lock_ledger_head(session=session, employee_id=employee.id, idempotency_key=idempotency_key)
+    if locked.existing_id is not None:
+        return RecordedPunch(_replay(session.get(Punch, locked.existing_id), fingerprint), False)
     recorded_at = now or utcnow()
     timing = punch_timing(settings=settings, recorded_at=recorded_at, client_time=data.client_time,
                           offline_claimed=data.offline)
     match = geofence.sites.index().tag(data.longitude, data.latitude, data.accuracy_m)
     geocoded = None if match else geofence.geocoder.reverse(data.latitude, data.longitude)
-    impossible = travel_is_impossible(settings=settings,
-                                      previous=_previous_position(session, employee.id, timing.effective_at),
+    impossible = travel_is_impossible(settings=settings, previous=locked.last_position,
                                       lat=data.latitude, lon=data.longitude, at=timing.effective_at)
     punch = Punch(
         employee_id=employee.id, direction=data.direction, source="gps",
@@ -108,15 +105,16 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         request_fingerprint=fingerprint,
     )
     try:
-        append_punch(session=session, punch=punch)
+        append_punch(session=session, punch=punch, head=locked)
         if selfie is not None:
             attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
         session.commit()
     except IntegrityError:
-        # Two retries with one key raced; the first one won, so this one is its replay.
+        # A retry cannot get here (the head lock serialises it behind its original); this is a
+        # last line of defence should the unique constraint still fire.
         session.rollback()
         existing = _by_idempotency_key(session, employee.id, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
-        return _replay(existing, fingerprint), False
-    return punch, True
+        return RecordedPunch(_replay(existing, fingerprint), False)
+    return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)

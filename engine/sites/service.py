@@ -83,7 +83,7 @@ def site_index_cache(session_factory: sessionmaker[Session], *, default_toleranc
                      recheck_after_s: float = 0.0) -> SiteIndexCache:
     """A per-process geofence index that rebuilds itself whenever a site changes."""
 
-    def version():  # cheap enough to run on every punch, so a site edit applies at once
+    def version():
         with session_factory() as session:
             return tuple(session.execute(select(func.count(Site.id), func.max(Site.updated_at))).one())
 
