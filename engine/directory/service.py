@@ -58,8 +58,19 @@ def supervisor_chain(*, session: Session, employee_id: int) -> list[Employee]:
 
 
 def is_in_reporting_line_above(*, session: Session, viewer_id: int, employee_id: int) -> bool:
-    """Whether `viewer_id` is a direct or indirect supervisor of `employee_id`."""
-    return any(boss.id == viewer_id for boss in supervisor_chain(session=session, employee_id=employee_id))
+    """Whether `viewer_id` is a direct or indirect supervisor of `employee_id`.
+
+    Walks up one supervisor id at a time and stops at the viewer, so the usual case (the
+    direct supervisor asking) costs one small query; loops in bad data end the walk.
+    """
+    seen = {employee_id}
+    current = session.scalar(select(Employee.supervisor_id).where(Employee.id == employee_id))
+    while current is not None and current not in seen:
+        if current == viewer_id:
+            return True
+        seen.add(current)
+        current = session.scalar(select(Employee.supervisor_id).where(Employee.id == current))
+    return False
 
 
 def unit_head(*, session: Session, employee: Employee) -> Employee | None:
