@@ -1,7 +1,7 @@
-"""Workflow core speed: one overtime request (start -> supervisor approves -> finished), in memory.
+"""Workflow speed: one overtime request (start -> supervisor approves -> finished), in memory and through the service.
 
-Run from the repo root: .venv/bin/python bench/workflow.py [--requests N]
-Three ways, measured in the same run:
+Run from the repo root: .venv/bin/python bench/workflow.py [--requests N] [--workers W] [--processes P]
+Measured in the same run:
   * bare:    SpiffWorkflow alone - parsed spec object, plain eval/exec script engine;
   * runtime: engine.workflow.runtime on a LoadedSpec (cached per hash, as the host should) with the
              RestrictedPython sandbox and events;
@@ -11,7 +11,15 @@ Three ways, measured in the same run:
   * service: through the engine host on a real database (PostgreSQL by default): submit the request
              (row + instance + inbox + audit + outbox) in one transaction, then the supervisor's approval
              (row lock, restore, complete, save, notifications) in another - what the two HTTP calls do.
-Prints requests/s and the ratio of each to bare. Every request must end "approved", or exit 1.
+             One client, one process.
+  * service xW: W threads in one process (a threaded server in one process: one GIL).
+  * service PpxW: P worker processes (as production runs: processes = cores), each with its own
+             connection pool and W threads, all started together; aggregate requests/s over the wall time
+             from the common start to the last finish. The database server runs on the same machine and
+             shares its cores.
+The service lines do not include HTTP parsing, token checks or JSON serialization (the flows are
+called directly, as the blueprints do after validating), but do include loading the caller the way
+authentication does, every SQL statement of both operations and both durable (synchronous) commits. Prints requests/s and the ratio of each to bare. Every request must end "approved", or exit 1.
 
 The service half needs a database: `--database-url`, else a scratch database is created on
 OPSTA_TEST_PG_ADMIN_URL (as the tests do) and dropped afterwards; `--no-service` skips it.
@@ -19,6 +27,7 @@ OPSTA_TEST_PG_ADMIN_URL (as the tests do) and dropped afterwards; `--no-service`
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -72,7 +81,7 @@ def stored(spec, engine) -> str:
 class ServiceRun:
     """Submit -> supervisor approves through engine.requests.flows, one session per call like HTTP."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, *, seed: bool = True):
         from sqlalchemy import select
 
         from engine.config import Settings
@@ -81,7 +90,8 @@ class ServiceRun:
         from engine.migrate import upgrade_database
         from engine.models import Employee
 
-        upgrade_database(database_url)
+        if seed:
+            upgrade_database(database_url)
         self.settings = Settings.from_env(environ={}, database_url=database_url)
         self.engine = make_engine(database_url)
         self.factory = make_session_factory(self.engine)
@@ -109,10 +119,10 @@ class ServiceRun:
         with self.factory() as session:
             task_id = session.scalar(select(InboxTask.id).where(InboxTask.request_id == request_id,
                                                                 InboxTask.state == "open"))
-            flows.complete_task(session=session, settings=self.settings,
-                                employee=session.get(Employee, self.supervisor_id), task_id=task_id,
-                                decision="approve")
-            return session.get(ApprovalRequest, request_id).status
+            task = flows.complete_task(session=session, settings=self.settings,
+                                       employee=session.get(Employee, self.supervisor_id), task_id=task_id,
+                                       decision="approve")
+            return session.get(ApprovalRequest, task.request_id).status
 
     def close(self) -> None:
         self.engine.dispose()
@@ -143,6 +153,42 @@ def concurrent_rate(label: str, run, count: int, workers: int) -> float:
     return count / elapsed
 
 
+def _process_share(url: str, count: int, workers: int, barrier, results) -> None:
+    """One worker process: own engine and pool, warm up, wait for the others, run `count` requests."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    service = ServiceRun(url, seed=False)
+    try:
+        service()
+        barrier.wait()
+        began = time.monotonic()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(lambda _: service(), range(count)))
+        results.put((began, time.monotonic(), sum(o == "approved" for o in outcomes), count))
+    finally:
+        service.close()
+
+
+def multiprocess_rate(url: str, count: int, processes: int, workers: int) -> float:
+    """Aggregate requests/s of `processes` worker processes, each with `workers` threads."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # fresh interpreters, as separate server workers are
+    barrier, results = context.Barrier(processes), context.Queue()
+    shares = [count // processes + (i < count % processes) for i in range(processes)]
+    children = [context.Process(target=_process_share, args=(url, share, workers, barrier, results))
+                for share in shares]
+    for child in children:
+        child.start()
+    reports = [results.get(timeout=600) for _ in children]
+    for child in children:
+        child.join()
+    if any(approved != total for _, _, approved, total in reports):
+        print("service (processes): a request did not end approved", file=sys.stderr)
+        sys.exit(1)
+    return count / (max(end for _, end, _, _ in reports) - min(began for began, _, _, _ in reports))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
@@ -150,6 +196,10 @@ def main() -> None:
     parser.add_argument("--no-service", action="store_true", help="skip the through-the-service half")
     parser.add_argument("--workers", type=int, default=8,
                         help="concurrent clients for the 'service xN' line (requests in flight at once)")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                        help="worker processes for the 'service PpxW' line (default: cores; 1 skips it)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per worker process for the 'service PpxW' line")
     args = parser.parse_args()
 
     sources = load_sources(BPMN_DIR)
@@ -180,19 +230,25 @@ def main() -> None:
             results["service"] = rate("service", service, args.requests)
             if args.workers > 1:
                 results[f"service x{args.workers}"] = concurrent_rate("service", service, args.requests, args.workers)
+            if args.processes > 1:
+                results[f"service {args.processes}px{args.threads}"] = multiprocess_rate(
+                    url, args.requests, args.processes, args.threads)
         finally:
             service.close()
             if scratch is not None:
                 scratch.drop()
     base = results["bare"]
-    print(f"{args.requests} overtime requests each (start -> approve -> finished)")
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"{args.requests} overtime requests each (start -> approve -> finished); {os.cpu_count()} cores, "
+          f"load average {load}")
     for label, value in results.items():
         print(f"  {label:11s} {value:8.1f} requests/s   x{value / base:.3f} of bare")
     if "service" in results:
         best = max(v for k, v in results.items() if k.startswith("service"))
         target = "meets" if best >= 100 else "MISSES"
-        print(f"service/bare ratio {results['service'] / base:.3f} (one client), {best / base:.3f} (best); "
-              f"{target} the 100 requests/s target")
+        best_label = max((k for k in results if k.startswith("service")), key=results.get)
+        print(f"service/bare ratio {results['service'] / base:.3f} (one client), {best / base:.3f} "
+              f"(best: {best_label}); {target} the 100 requests/s target")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance
 from engine.requests import forms
 from engine.requests.effects import apply_outcome
 from engine.workflow import host
-from engine.workflow.versions import current_version, ensure_published
+from engine.workflow.versions import current_version_hint, ensure_published, forget_current_versions
 
 OPEN_STATUSES = ("pending", "returned")
 
@@ -69,22 +69,33 @@ def submit_request(*, session: Session, settings: Settings, requester: Employee,
     clock = _clock(settings, now)
     forms.check(session=session, settings=settings, submitted=submitted, now=clock.now)
     process_id = forms.PROCESS_OF_TYPE[submitted.type]
-    version = current_version(session=session, process_id=process_id)
-    if version is None and settings.workflow_auto_publish:
-        ensure_published(session=session, bpmn_dir=settings.bpmn_dir)
-        version = current_version(session=session, process_id=process_id)
-    if version is None:
-        raise Conflict(f"No version of process '{process_id}' is published yet; ask the process analyst.",
-                       code="process_not_published")
     request = ApprovalRequest(type=submitted.type, requester_id=requester.id, status="pending",
                               reason=submitted.reason, created_at=clock.now, updated_at=clock.now)
     request.requester = requester
     forms.create_details(request, submitted.fields)
     session.add(request)
-    session.flush()
-    _commit_step(session, lambda: host.start(
-        session=session, request=request, version=version, clock=clock,
-        data=forms.process_data(session=session, request=request), hook=status_hook(clock, settings.timezone)))
+
+    def start() -> ProcessInstance:
+        session.flush()
+        # The remembered current version is confirmed by the instance INSERT; if another process
+        # published since, read the new one and start again (nothing was written for the old one).
+        for _ in range(3):
+            version = current_version_hint(session=session, process_id=process_id)
+            if version is None and settings.workflow_auto_publish:
+                ensure_published(session=session, bpmn_dir=settings.bpmn_dir)
+                version = current_version_hint(session=session, process_id=process_id)
+            if version is None:
+                raise Conflict(f"No version of process '{process_id}' is published yet; ask the process analyst.",
+                               code="process_not_published")
+            try:
+                return host.start(session=session, request=request, version=version, clock=clock,
+                                  data=forms.process_data(session=session, request=request),
+                                  hook=status_hook(clock, settings.timezone))
+            except host.VersionNoLongerCurrent:
+                forget_current_versions()
+        raise Conflict("The process was being republished; please submit again.", code="process_republishing")
+
+    _commit_step(session, start)
     return request
 
 

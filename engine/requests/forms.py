@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.errors import InvalidInput
-from engine.models import (ApprovalRequest, Holiday, MissedPunchRequest, OffsiteRequest, OvertimeRequest)
+from engine.models import ApprovalRequest, MissedPunchRequest, OffsiteRequest, OvertimeRequest
+from engine.workflow.clock import is_holiday
 
 PROCESS_OF_TYPE = {"overtime": "overtime_request", "offsite": "offsite_request",
                    "missed_punch": "missed_punch_request"}
@@ -85,8 +85,9 @@ def update_details(request: ApprovalRequest, fields: dict) -> None:
         details.direction, details.reason_code = fields["direction"], fields["reason_code"]
 
 
-def _is_weekend_or_holiday(session: Session, day: date) -> bool:
-    return day.weekday() >= 5 or session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None
+def _is_weekend_or_holiday(session: Session, day: date, around: date) -> bool:
+    # Read through the workflow clock's memo: the process's timers need the same holidays next.
+    return day.weekday() >= 5 or is_holiday(session=session, day=day, around=around)
 
 
 def process_data(*, session: Session, request: ApprovalRequest) -> dict:
@@ -95,7 +96,8 @@ def process_data(*, session: Session, request: ApprovalRequest) -> dict:
     details = request.details
     if request.type == "overtime":
         data.update(hours=_hours(details.planned_start, details.planned_end),
-                    is_weekend_or_holiday=_is_weekend_or_holiday(session, details.work_date))
+                    is_weekend_or_holiday=_is_weekend_or_holiday(
+                        session, details.work_date, around=request.updated_at.date() - timedelta(days=1)))
     elif request.type == "offsite":
         data.update(days=(details.end_date - details.start_date).days + 1)
     else:

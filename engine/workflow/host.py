@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, insert, literal, or_, select
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -23,7 +23,7 @@ from engine.workflow.assignment import HR_GROUP, active_delegators, hr_member_id
 from engine.workflow.clock import script_engine_at
 from engine.workflow.parsing import SERIALIZER_VERSION
 from engine.workflow.projection import Projector
-from engine.workflow.versions import loaded_spec
+from engine.workflow.versions import CurrentVersion, loaded_spec
 
 # Called after every step with the instance and its events, still inside the transaction:
 # the requests domain uses it to keep the request's status and attendance effects in step.
@@ -79,16 +79,44 @@ def _save(*, session: Session, instance: ProcessInstance, request: ApprovalReque
     return events
 
 
-def start(*, session: Session, request: ApprovalRequest, version: ProcessVersion, data: Mapping[str, Any],
-          clock: HostClock, hook: StepHook | None = None) -> ProcessInstance:
-    """Start `version` for a new request and run it to its first person."""
+class VersionNoLongerCurrent(Exception):
+    """The version a start was asked to use is no longer the current one (published meanwhile)."""
+
+
+def _insert_instance(session: Session, instance: ProcessInstance) -> ProcessInstance | None:
+    """INSERT the instance only while its version is still current; None (nothing written) otherwise.
+
+    The check rides in the INSERT itself, so a remembered current version costs no extra statement.
+    """
+    table = ProcessInstance.__table__
+    values = {column: getattr(instance, column) for column in (
+        "request_id", "version_id", "spec_hash", "state", "serializer_version", "status", "outcome",
+        "next_timer_at", "created_at", "updated_at", "lock_version")}
+    still_current = exists().where(ProcessVersion.id == instance.version_id, ProcessVersion.is_current.is_(True))
+    rows = select(*[literal(value, type_=table.c[name].type) for name, value in values.items()]).where(still_current)
+    instance_id = session.scalar(insert(table).from_select(list(values), rows).returning(table.c.id))
+    if instance_id is None:
+        return None
+    instance.id = instance_id
+    make_transient_to_detached(instance)  # the row exists: track it without inserting it again
+    session.add(instance)
+    return instance
+
+
+def start(*, session: Session, request: ApprovalRequest, version: CurrentVersion | ProcessVersion,
+          data: Mapping[str, Any], clock: HostClock, hook: StepHook | None = None) -> ProcessInstance:
+    """Start `version` for a new request and run it to its first person.
+
+    Raises VersionNoLongerCurrent (nothing written) when `version` stopped being current.
+    """
     engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone)
     spec = loaded_spec(session=session, spec_hash=version.spec_hash)
     wf, events = _run(lambda: runtime.start_workflow(spec, data, script_engine=engine))
-    instance = ProcessInstance(request_id=request.id, version_id=version.id, status="running", created_at=clock.now)
+    instance = ProcessInstance(request_id=request.id, version_id=version.id, status="running", outcome=None,
+                               created_at=clock.now, lock_version=1)
     _store_state(instance, wf, clock)  # before the insert, so the row is written once
-    session.add(instance)
-    session.flush()
+    if _insert_instance(session, instance) is None:
+        raise VersionNoLongerCurrent(f"version {version.process_id} v{version.version} is no longer current")
     projector = Projector(session=session, instance=instance, request=request, views={}, now=clock.now,
                           actor_id=request.requester_id)
     projector.audit("started", actor_id=request.requester_id,
@@ -113,15 +141,11 @@ def _restore(*, session: Session, instance: ProcessInstance, clock: HostClock):
                            script_engine=engine)
 
 
-def visible_task(*, session: Session, task_id: int, employee: Employee, today: date) -> InboxTask:
-    """An inbox task the employee may act on; anyone else gets the same 404 as a missing id."""
-    task = session.get(InboxTask, task_id)
+def _may_act(*, session: Session, task: InboxTask, employee: Employee, today: date) -> bool:
     # Nobody approves their own request, even when it reaches a group they belong to.
-    own_request = task is not None and task.lane != "requester" and task.request.requester_id == employee.id
-    if task is None or own_request or not may_complete(session=session, task=task, employee=employee,
-                                                       today=today):
-        raise NotFound("No task with this id is assigned to you.", code="task_not_found")
-    return task
+    if task.lane != "requester" and task.request.requester_id == employee.id:
+        return False
+    return may_complete(session=session, task=task, employee=employee, today=today)
 
 
 def _already_done(session: Session, task: InboxTask) -> Conflict:
@@ -135,13 +159,26 @@ def _already_done(session: Session, task: InboxTask) -> Conflict:
                     code="task_closed")
 
 
+def _lock_for_task(session: Session, task_id: int) -> ProcessInstance | None:
+    """Lock the instance a task belongs to without loading the task first (one statement)."""
+    owner = select(InboxTask.instance_id).where(InboxTask.id == task_id).scalar_subquery()
+    query = select(ProcessInstance).where(ProcessInstance.id == owner).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=ProcessInstance)
+    return session.scalar(query)
+
+
 def complete_task(*, session: Session, task_id: int, employee: Employee, form: Mapping[str, Any],
                   clock: HostClock, hook: StepHook | None = None) -> InboxTask:
     """Complete one READY user task for its assignee (or their acting approver) and run on."""
-    task = visible_task(session=session, task_id=task_id, employee=employee, today=clock.today)
-    instance = lock_instance(session=session, instance_id=task.instance_id)
-    session.refresh(task)  # after the lock: a racing approver's completion is now visible
-    if task.state != "open" or instance.status != "running":
+    instance = _lock_for_task(session, task_id)
+    # Read after the lock, so a racing approver's completion is already visible; the request comes
+    # in the same statement because the visibility check and the step hook both need it.
+    task = session.scalar(select(InboxTask).where(InboxTask.id == task_id).options(joinedload(InboxTask.request))
+                          .execution_options(populate_existing=True))
+    if task is None or not _may_act(session=session, task=task, employee=employee, today=clock.today):
+        raise NotFound("No task with this id is assigned to you.", code="task_not_found")
+    if task.state != "open" or instance is None or instance.status != "running":
         raise _already_done(session, task)
     wf = _restore(session=session, instance=instance, clock=clock)
     request = task.request

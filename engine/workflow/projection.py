@@ -5,9 +5,10 @@ or none does.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.models import (ApprovalRequest, InboxTask, Notification, OutboxMessage, ProcessInstance,
@@ -32,6 +33,30 @@ OUTCOME_NAMES = {"approved": ("อนุมัติแล้ว", "approved"), 
 def _label(request: ApprovalRequest) -> tuple[str, str]:
     th, en = TYPE_NAMES.get(request.type, (request.type, request.type))
     return f"{th} #{request.id}", f"{en} request #{request.id}"
+
+
+AUDIT_COLUMNS = ("instance_id", "request_id", "actor_id", "at", "kind", "bpmn_id", "lane", "decision", "comment",
+                 "detail")
+MESSAGE_COLUMNS = ("recipient_id", "kind", "title_th", "title_en", "body_th", "body_en", "data", "created_at")
+
+
+def _rows_from_json(table: str, name: str, columns: tuple[str, ...]) -> str:
+    listed = ", ".join(columns)
+    return (f"INSERT INTO {table} ({listed}) SELECT {listed} "
+            f"FROM json_populate_recordset(NULL::{table}, CAST(:{name} AS json))")
+
+
+# PostgreSQL: the audit rows, the outbox and the notifications of a step in one round trip. Each
+# table's rows travel as one JSON array, so the statement text never changes with the row count
+# (multi-row VALUES would be recompiled every time) and the server can keep it prepared.
+_ALL_ROWS_AT_ONCE = text(
+    f"WITH audits AS ({_rows_from_json('workflow_events', 'audits', AUDIT_COLUMNS)}), "
+    f"outbox AS ({_rows_from_json('notification_outbox', 'outbox', MESSAGE_COLUMNS + ('delivered_at',))}) "
+    f"{_rows_from_json('notifications', 'notifications', MESSAGE_COLUMNS)}")
+
+
+def _json_rows(rows: list[dict]) -> str:
+    return json.dumps(rows, default=datetime.isoformat, ensure_ascii=False)
 
 
 class Projector:
@@ -59,19 +84,24 @@ class Projector:
                                   created_at=self.now))
 
     def write(self) -> None:
-        """Insert the collected audit rows and messages, a few statements for the whole step.
+        """Insert the collected audit rows and messages: one statement on PostgreSQL, one per table elsewhere.
 
         In-app notifications are delivered in the same transaction, so their outbox rows are written
         already delivered; `outbox.deliver_pending` is for rows another channel leaves behind.
         """
-        # render_nulls keeps rows with different empty columns in one multi-row INSERT.
-        if self.audits:
-            self.session.execute(insert(WorkflowEventRow).execution_options(render_nulls=True), self.audits)
-        if self.messages:
-            self.session.execute(insert(OutboxMessage).execution_options(render_nulls=True),
-                                 [{**m, "delivered_at": self.now} for m in self.messages])
-            self.session.execute(insert(Notification).execution_options(render_nulls=True), list(self.messages))
+        audits, messages = self.audits, self.messages
         self.audits, self.messages = [], []
+        if not audits and not messages:
+            return
+        outbox = [{**m, "delivered_at": self.now} for m in messages]
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(_ALL_ROWS_AT_ONCE, {"audits": _json_rows(audits), "outbox": _json_rows(outbox),
+                                                     "notifications": _json_rows(messages)})
+            return
+        for table, rows in ((WorkflowEventRow.__table__, audits), (OutboxMessage.__table__, outbox),
+                            (Notification.__table__, messages)):
+            if rows:
+                self.session.execute(insert(table), rows)
 
     def _task(self, task_guid: str | None) -> InboxTask | None:
         if task_guid is None:
@@ -145,9 +175,15 @@ class Projector:
     def _on_finished(self, event: WorkflowEvent) -> None:
         outcome = event.detail.get("outcome")
         self.instance.status, self.instance.outcome, self.instance.next_timer_at = "finished", outcome, None
-        for task in self.session.scalars(select(InboxTask).where(InboxTask.instance_id == self.instance.id,
-                                                                 InboxTask.state == "open")):
-            task.state, task.completed_at = "closed", self.now
+        for task in self.known_tasks.values():
+            if task is not None and task.state == "open":
+                task.state, task.completed_at = "closed", self.now
+        # Any other open row (the inbox should hold none) closes too, without loading it; the
+        # autoflush writes the changes above first, so this touches only rows not in the session.
+        self.session.execute(update(InboxTask).where(InboxTask.instance_id == self.instance.id,
+                                                     InboxTask.state == "open")
+                             .values(state="closed", completed_at=self.now)
+                             .execution_options(synchronize_session=False))
         self.audit("finished", decision=outcome, detail={"outcome": outcome})
         if outcome in OUTCOME_NAMES:
             th, en = _label(self.request)

@@ -24,6 +24,10 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 # Specs are immutable per hash, so a loaded spec can be shared for the life of the process.
 _LOADED: dict[str, LoadedSpec] = {}
+# (database url, process id) -> the version new requests start on. Only a hint: the host inserts
+# an instance only while that version is still current (see host.start), and on a miss the caller
+# forgets the hint and reads again, so a publish by another process is never missed.
+_CURRENT: dict[tuple[str, str], "CurrentVersion"] = {}
 
 
 class SourcesInvalid(InvalidInput):
@@ -36,6 +40,16 @@ class SourcesInvalid(InvalidInput):
                          problems=[{"file": p.file, "line": p.line, "element_id": p.element_id,
                                     "message": p.message, "text": p.format()} for p in problems])
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class CurrentVersion:
+    """What starting a request needs of the current version of its process."""
+
+    id: int
+    process_id: str
+    version: int
+    spec_hash: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,30 @@ def current_version(*, session: Session, process_id: str) -> ProcessVersion | No
     """The version new requests of `process_id` start on."""
     return session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
                                                        ProcessVersion.is_current.is_(True)))
+
+
+def current_version_hint(*, session: Session, process_id: str) -> CurrentVersion | None:
+    """The current version of `process_id` as last seen by this process (read once, then remembered).
+
+    Callers must confirm it is still current in the statement that uses it (host.start does) and
+    call `forget_current_versions` when it is not.
+    """
+    key = (str(session.get_bind().url), process_id)
+    known = _CURRENT.get(key)
+    if known is None:
+        row = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
+                                     ProcessVersion.spec_hash)
+                              .where(ProcessVersion.process_id == process_id,
+                                     ProcessVersion.is_current.is_(True))).first()
+        if row is None:
+            return None
+        known = _CURRENT[key] = CurrentVersion(*row)
+    return known
+
+
+def forget_current_versions() -> None:
+    """Drop every remembered current version (after a publish, or when one turned out stale)."""
+    _CURRENT.clear()
 
 
 def current_sources(*, session: Session) -> dict[str, bytes]:
@@ -101,6 +139,7 @@ def publish(*, session: Session, sources: Mapping[str, bytes], published_by: str
     problems = validate_sources(sources)
     if problems:
         raise SourcesInvalid(problems)
+    forget_current_versions()
     results = []
     for process_id, built in sorted(build_specs(sources).items()):
         current = current_version(session=session, process_id=process_id)
