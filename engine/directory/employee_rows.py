@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from engine.directory.csv_records import CsvRecord, LineProblem
+from engine.file_import import CsvRecord, LineProblem
 from engine.models import ROLES
 
 COLUMNS = (

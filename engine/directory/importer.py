@@ -23,14 +23,14 @@ nothing is written. Nothing is committed either: the caller owns the transaction
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.devices.enrollment import employee_deactivated
-from engine.directory.csv_records import LineProblem, Source, UnreadableFile, csv_records, read_text
+from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.directory.employee_rows import EmployeeRow, parse_row, read_header
 from engine.models import Employee, EmployeeRole, OrgUnit
 
@@ -42,22 +42,10 @@ _CHUNK = 500
 
 
 @dataclass
-class ImportReport:
+class ImportReport(FileImportReport):
     """What an employee import found and did (or, on a dry run, would do)."""
 
-    dry_run: bool
     rows: int = 0
-    created: int = 0
-    updated: int = 0
-    problems: list[LineProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
 
 
 @dataclass

@@ -18,13 +18,13 @@ Nothing is committed: the caller owns the transaction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.directory.csv_records import LineProblem, Source, UnreadableFile, csv_records, read_text
+from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.models import Holiday
 
 MAX_EVENT_DAYS = 31  # longer "holidays" are almost always a mistake (a term, a season)
@@ -34,22 +34,10 @@ _THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 @dataclass
-class HolidayImportReport:
+class HolidayImportReport(FileImportReport):
     """What a holiday import found and did (or, on a dry run, would do)."""
 
-    dry_run: bool
     days: int = 0
-    created: int = 0
-    updated: int = 0
-    problems: list[LineProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def written(self) -> bool:
-        return self.ok and not self.dry_run
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
-"""Read an uploaded CSV as records that remember the physical line they started on.
+"""What every file import shares: records that remember the physical line they started on, and
+a report of what was found and done.
 
-Shared by the employee and holiday importers, which both report problems as `line N: reason`
-where line 1 is the header.
+Used by the employee and holiday importers, which both report problems as `line N: reason`
+where line 1 is the header, and write nothing when any line is bad.
 """
 from __future__ import annotations
 
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO, Union
 
 Source = Union[str, "os.PathLike[str]", BinaryIO, TextIO]
@@ -23,6 +24,24 @@ class LineProblem:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class FileImportReport:
+    """What an import found and did (or, on a dry run, would do)."""
+
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A small org tree for directory tests: ministry → department → division."""
+"""Fixtures for domain tests: a small org tree (ministry → department → division) and an employee factory."""
 from __future__ import annotations
 
 import pytest
