@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.accounts.service import set_local_account
 from engine.config import Settings
 from engine.demo_attendance import seed_demo_attendance
+from engine.demo_requests import seed_demo_requests
 from engine.models import Employee, EmployeeRole, OrgUnit
 
 
@@ -63,7 +64,8 @@ def demo_already_seeded(session: Session) -> bool:
 def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) -> list[DemoPerson]:
     """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD).
 
-    With `attendance`, also holidays, the MOC-OPS site and a month of punches.
+    With `attendance`, also holidays, the MOC-OPS site, a month of punches, a face terminal and
+    three requests waiting for the supervisor.
     """
     units: dict[str, OrgUnit] = {}
     for code, name_th, name_en, parent in DEMO_UNITS:
@@ -90,6 +92,7 @@ def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) 
     units["OPS"].head_employee_id = people["director"].id
     session.flush()
     if attendance:
-        seed_demo_attendance(session=session, settings=settings, people=people)
+        site = seed_demo_attendance(session=session, settings=settings, people=people)
+        seed_demo_requests(session=session, settings=settings, people=people, site=site)
     session.commit()
     return list(DEMO_PEOPLE)

@@ -5,10 +5,14 @@ from engine.migrate import upgrade_database
 
 
 def print_demo_accounts(settings, people) -> None:
+    from engine.demo_requests import DEMO_DEVICE_SN
+
     click.echo("Demo accounts (password: value of OPSTA_DEMO_PASSWORD, default 'demo'):")
     for person in people:
         roles = ", ".join(person.roles) or "employee"
         click.echo(f"  {person.username:<13} {person.code:<10} {person.name_en:<22} {roles}")
+    click.echo("The supervisor has three requests to approve (GET /api/tasks). A face terminal is registered;")
+    click.echo(f"  play one with: opsta device simulate --url http://127.0.0.1:8000 --sn {DEMO_DEVICE_SN} --pins 100059150")
 
 
 def ensure_demo(obj) -> bool:

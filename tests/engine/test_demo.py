@@ -23,3 +23,14 @@ def test_demo_month_shows_every_day_status(session_factory, settings, clean_db):
                 calendar = month_calendar(session=session, settings=settings, employee=employee, month=month)
                 seen |= {d["status"] for d in calendar["days"]}
     assert {"normal", "late", "left_early", "absent", "incomplete", "weekend", "holiday"} <= seen
+
+
+def test_demo_has_a_terminal_and_requests_waiting_for_the_supervisor(session_factory, settings, clean_db):
+    from engine.models import ApprovalRequest, Device
+
+    with session_factory() as session:
+        seed_demo(session=session, settings=settings)
+    with session_factory() as session:
+        assert session.scalar(select(Device.name)) == "MOC-OPS"
+        statuses = session.scalars(select(ApprovalRequest.status)).all()
+        assert sorted(statuses) == ["pending", "pending", "pending"]
