@@ -106,23 +106,34 @@ class ServiceRun:
 
         from sqlalchemy import select
 
-        from engine.models import ApprovalRequest, Employee, InboxTask
+        from engine.models import ApprovalRequest, InboxTask
         from engine.requests import flows
         from engine.requests.forms import Submitted
 
         day = date.today() + timedelta(days=1)
         with self.factory() as session:
             request = flows.submit_request(
-                session=session, settings=self.settings, requester=session.get(Employee, self.employee_id),
+                session=session, settings=self.settings, requester=self.caller(session, self.employee_id),
                 submitted=Submitted("overtime", "bench", {"date": day, "start": clock_time(17), "end": clock_time(19)}))
             request_id = request.id
         with self.factory() as session:
             task_id = session.scalar(select(InboxTask.id).where(InboxTask.request_id == request_id,
                                                                 InboxTask.state == "open"))
             task = flows.complete_task(session=session, settings=self.settings,
-                                       employee=session.get(Employee, self.supervisor_id), task_id=task_id,
+                                       employee=self.caller(session, self.supervisor_id), task_id=task_id,
                                        decision="approve")
             return session.get(ApprovalRequest, task.request_id).status
+
+    @staticmethod
+    def caller(session, employee_id: int):
+        """Load the caller as api.auth.principal does for a bearer token: the employee with roles, one query."""
+        from sqlalchemy import select
+        from sqlalchemy.orm import joinedload
+
+        from engine.models import Employee
+
+        query = select(Employee).options(joinedload(Employee.role_rows)).where(Employee.id == employee_id)
+        return session.execute(query).unique().scalar_one()
 
     def statements_per_request(self) -> int:
         """SQL statements one warm request sends (pings and BEGIN/COMMIT not included)."""

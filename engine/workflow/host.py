@@ -66,16 +66,17 @@ def _store_state(instance: ProcessInstance, wf, clock: HostClock) -> None:
 
 def _save(*, session: Session, instance: ProcessInstance, request: ApprovalRequest, wf, events,
           clock: HostClock, actor_id: int | None, hook: StepHook | None,
-          projector: Projector | None = None) -> list[runtime.WorkflowEvent]:
-    _store_state(instance, wf, clock)
+          projector: Projector | None = None, state_stored: bool = False) -> list[runtime.WorkflowEvent]:
+    if not state_stored:  # start already serialized the state for its INSERT
+        _store_state(instance, wf, clock)
     projector = projector or Projector(session=session, instance=instance, request=request, views={},
                                        now=clock.now, actor_id=actor_id)
     projector.views = {view.task_id: view for view in runtime.ready_user_tasks(wf)}
     projector.apply(events)
     if hook is not None:
         hook(session, instance, events)
-    projector.write()
     session.flush()
+    projector.write()  # after the flush: it closes only tasks the step itself left open
     return events
 
 
@@ -122,7 +123,7 @@ def start(*, session: Session, request: ApprovalRequest, version: CurrentVersion
     projector.audit("started", actor_id=request.requester_id,
                     detail={"process_id": version.process_id, "version": version.version})
     _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
-          actor_id=request.requester_id, hook=hook, projector=projector)
+          actor_id=request.requester_id, hook=hook, projector=projector, state_stored=True)
     return instance
 
 

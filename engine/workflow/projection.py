@@ -46,11 +46,14 @@ def _rows_from_json(table: str, name: str, columns: tuple[str, ...]) -> str:
             f"FROM json_populate_recordset(NULL::{table}, CAST(:{name} AS json))")
 
 
-# PostgreSQL: the audit rows, the outbox and the notifications of a step in one round trip. Each
-# table's rows travel as one JSON array, so the statement text never changes with the row count
-# (multi-row VALUES would be recompiled every time) and the server can keep it prepared.
+# PostgreSQL: the audit rows, the outbox, the notifications and (once an instance finished) the
+# closing of its leftover open tasks, in one round trip. Each table's rows travel as one JSON array,
+# so the statement text never changes with the row count (multi-row VALUES would be recompiled
+# every time) and the server can keep it prepared. A NULL :closing_instance closes nothing.
 _ALL_ROWS_AT_ONCE = text(
-    f"WITH audits AS ({_rows_from_json('workflow_events', 'audits', AUDIT_COLUMNS)}), "
+    "WITH closed AS (UPDATE inbox_tasks SET state = 'closed', completed_at = CAST(:now AS timestamptz) "
+    "WHERE instance_id = CAST(:closing_instance AS integer) AND state = 'open'), "
+    f"audits AS ({_rows_from_json('workflow_events', 'audits', AUDIT_COLUMNS)}), "
     f"outbox AS ({_rows_from_json('notification_outbox', 'outbox', MESSAGE_COLUMNS + ('delivered_at',))}) "
     f"{_rows_from_json('notifications', 'notifications', MESSAGE_COLUMNS)}")
 
@@ -70,6 +73,7 @@ class Projector:
         self.known_tasks = dict(known_tasks or {})
         self.audits: list[dict] = []
         self.messages: list[dict] = []
+        self.closing_instance_id: int | None = None
 
     def audit(self, kind: str, *, bpmn_id=None, lane=None, decision=None, comment=None, actor_id=None,
               detail=None) -> None:
@@ -84,20 +88,27 @@ class Projector:
                                   created_at=self.now))
 
     def write(self) -> None:
-        """Insert the collected audit rows and messages: one statement on PostgreSQL, one per table elsewhere.
+        """Write the collected audit rows and messages (and close leftover tasks of a finished instance).
 
-        In-app notifications are delivered in the same transaction, so their outbox rows are written
-        already delivered; `outbox.deliver_pending` is for rows another channel leaves behind.
+        One statement on PostgreSQL, one per table elsewhere. Call it after the session's last
+        flush of the step. In-app notifications are delivered in the same transaction, so their
+        outbox rows are written already delivered; `outbox.deliver_pending` is for rows another
+        channel leaves behind.
         """
-        audits, messages = self.audits, self.messages
-        self.audits, self.messages = [], []
-        if not audits and not messages:
+        audits, messages, closing = self.audits, self.messages, self.closing_instance_id
+        self.audits, self.messages, self.closing_instance_id = [], [], None
+        if not audits and not messages and closing is None:
             return
         outbox = [{**m, "delivered_at": self.now} for m in messages]
         if self.session.get_bind().dialect.name == "postgresql":
-            self.session.execute(_ALL_ROWS_AT_ONCE, {"audits": _json_rows(audits), "outbox": _json_rows(outbox),
-                                                     "notifications": _json_rows(messages)})
+            self.session.execute(_ALL_ROWS_AT_ONCE, {
+                "audits": _json_rows(audits), "outbox": _json_rows(outbox), "notifications": _json_rows(messages),
+                "closing_instance": closing, "now": self.now})
             return
+        if closing is not None:
+            self.session.execute(update(InboxTask).where(InboxTask.instance_id == closing, InboxTask.state == "open")
+                                 .values(state="closed", completed_at=self.now)
+                                 .execution_options(synchronize_session=False))
         for table, rows in ((WorkflowEventRow.__table__, audits), (OutboxMessage.__table__, outbox),
                             (Notification.__table__, messages)):
             if rows:
@@ -178,12 +189,8 @@ class Projector:
         for task in self.known_tasks.values():
             if task is not None and task.state == "open":
                 task.state, task.completed_at = "closed", self.now
-        # Any other open row (the inbox should hold none) closes too, without loading it; the
-        # autoflush writes the changes above first, so this touches only rows not in the session.
-        self.session.execute(update(InboxTask).where(InboxTask.instance_id == self.instance.id,
-                                                     InboxTask.state == "open")
-                             .values(state="closed", completed_at=self.now)
-                             .execution_options(synchronize_session=False))
+        # Any other open row (the inbox should hold none) closes too, in `write`, without loading it.
+        self.closing_instance_id = self.instance.id
         self.audit("finished", decision=outcome, detail={"outcome": outcome})
         if outcome in OUTCOME_NAMES:
             th, en = _label(self.request)
