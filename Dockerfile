@@ -22,4 +22,4 @@ RUN useradd --system --home /app opsta && mkdir -p /var/lib/opsta && chown opsta
 USER opsta
 ENV OPSTA_DATA_DIR=/var/lib/opsta
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-", "api.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--access-logfile", "-", "api.wsgi:app"]

@@ -1,15 +1,16 @@
 """The Flask app factory."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask_smorest import Api
 
+from api.blueprints import register_blueprints
+from api.blueprints.iclock import bp as iclock_endpoints
 from api.context import OpstaContext, close_db
 from api.errors import register_error_handlers
-from engine.config import INSECURE_DEFAULT_SECRET, Settings
+from api.web import register_web
 from engine.attendance.recording import Geofence
+from engine.config import INSECURE_DEFAULT_SECRET, Settings
 from engine.db import make_engine, make_session_factory
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
@@ -32,13 +33,24 @@ def _build_oidc_verifier(settings: Settings):
                              timeout=settings.oidc_http_timeout_seconds)
 
 
-def _start_face_verification(context: OpstaContext, settings: Settings) -> None:
-    """Offline model weights for this process, and the `face` queue (embedded worker with memory://)."""
+def _start_services(context: OpstaContext, settings: Settings) -> None:
+    """The per-process helpers routes reach through `opsta().services`."""
     from engine.verification.config import prepare_face_runtime
     from engine.verification.queue import face_queue
 
+    context.services["geofence"] = Geofence(
+        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m,
+                               recheck_after_s=settings.site_index_recheck_seconds),
+        geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
+    )
+    # Offline face-model weights for this process, and the `face` queue (an in-process worker with memory://).
     prepare_face_runtime(settings)
     context.services["face_queue"] = face_queue(settings=settings, session_factory=context.session_factory)
+    if not settings.embedded_broker:
+        import redis
+
+        broker = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2)
+        context.services["broker_ping"] = broker.ping
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -54,7 +66,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
-        JSON_AS_ASCII=False,
         API_TITLE="OPS-TA",
         API_VERSION="1",
         OPENAPI_VERSION="3.0.3",
@@ -63,40 +74,20 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
     )
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # Thai names stay readable in replies
     engine = make_engine(settings.database_url)
-    app.extensions["opsta"] = OpstaContext(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        oidc_verifier=_build_oidc_verifier(settings),
-    )
+    context = OpstaContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                           oidc_verifier=_build_oidc_verifier(settings))
+    app.extensions["opsta"] = context
     app.teardown_appcontext(close_db)
-    context = app.extensions["opsta"]
-    context.services["geofence"] = Geofence(
-        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m,
-                               recheck_after_s=settings.site_index_recheck_seconds),
-        geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
-    )
-    _start_face_verification(context, settings)
-    if not settings.embedded_broker:
-        import redis
-
-        broker = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2)
-        app.extensions["opsta"].services["broker_ping"] = broker.ping
+    _start_services(context, settings)
 
     api = OpstaApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         "security": [{"bearerAuth": []}],
     })
-    from api.blueprints import register_blueprints
-    from api.web import register_web
-
     register_blueprints(api)
-    from api.blueprints.iclock import bp as iclock_endpoints  # plain text for terminals, not in the OpenAPI docs
-
-    app.register_blueprint(iclock_endpoints)
+    app.register_blueprint(iclock_endpoints)  # plain text for terminals, not in the OpenAPI docs
     register_web(app)
     register_error_handlers(app)
-    logging.getLogger(__name__).debug("app created for %s", settings.database_url.split("@")[-1])
     return app

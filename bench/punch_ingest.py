@@ -191,8 +191,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="measured seconds per round and target")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each measurement")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2: one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker (default 8)")
     args = parser.parse_args()
     if args.employees < args.connections:
         parser.error("--employees must be at least --connections (every client needs its own phones)")
