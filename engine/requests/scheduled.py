@@ -1,14 +1,14 @@
 """Periodic work of the requests domain: fire due BPMN timers (reminders, escalations).
 
+`engine/scheduler.py` runs `tick_due` with the other periodic jobs.
+
 Each due instance is ticked in its own transaction, picked with FOR UPDATE SKIP LOCKED on
 PostgreSQL, so several schedulers can run at once and no timer ever fires twice.
 """
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -62,25 +62,3 @@ def tick_due(*, session_factory: sessionmaker, settings: Settings, now: datetime
                 failed.add(instance.id)
                 log.error("timer of process instance %s failed: %s", instance.id, exc.detail)
     return ticked
-
-
-def run_scheduler(*, session_factory: sessionmaker, settings: Settings, interval_s: float,
-                  stop: threading.Event, clock: Callable[[], datetime] = utcnow) -> None:
-    """Tick due timers every `interval_s` seconds until `stop` is set."""
-    while not stop.is_set():
-        try:
-            tick_due(session_factory=session_factory, settings=settings, now=clock())
-        except Exception:  # noqa: BLE001 - keep the loop alive across a database hiccup
-            log.exception("scheduler tick failed")
-        stop.wait(interval_s)
-
-
-def start_scheduler_thread(settings: Settings, session_factory: sessionmaker,
-                           interval_s: float | None = None) -> tuple[threading.Thread, threading.Event]:
-    """Run the scheduler in a daemon thread (embedded mode); set the returned event to stop it."""
-    stop = threading.Event()
-    thread = threading.Thread(target=run_scheduler, name="opsta-scheduler", daemon=True, kwargs={
-        "session_factory": session_factory, "settings": settings, "stop": stop,
-        "interval_s": interval_s if interval_s is not None else settings.scheduler_interval_seconds})
-    thread.start()
-    return thread, stop
