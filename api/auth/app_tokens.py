@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -14,7 +15,13 @@ AUDIENCE = "opsta-api"
 
 
 def _key(settings: Settings) -> OctKey:
-    return OctKey.import_key(settings.secret_key.encode())
+    return _key_for(settings.secret_key)
+
+
+@lru_cache(maxsize=4)
+def _key_for(secret_key: str) -> OctKey:
+    # Importing the key costs as much as checking the signature; every request needs it, the secret rarely changes.
+    return OctKey.import_key(secret_key.encode())
 
 
 def issue_token(settings: Settings, employee_id: int) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from functools import wraps
 from typing import Callable, Iterable
 
@@ -14,11 +15,25 @@ from api.auth.app_tokens import LOCAL_ISSUER, verify_token
 from api.context import db, opsta
 from engine.accounts.identity import employee_for_claims
 from engine.errors import Forbidden, Unauthenticated
-from engine.models import Employee
+from engine.models import Employee, EmployeeRole
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Every API request loads its caller; one prebuilt statement keeps that to one cached query.
 _EMPLOYEE_WITH_ROLES = select(Employee).options(joinedload(Employee.role_rows)).where(Employee.id == bindparam("id"))
+# Routes that need only who is asking (the punch, every few seconds per phone) read the same facts
+# without building ORM objects: one row per role, with the employee's active flag.
+_employees, _roles = Employee.__table__, EmployeeRole.__table__
+_ACTIVE_AND_ROLES = (select(_employees.c.active, _roles.c.role)
+                     .select_from(_employees.outerjoin(_roles, _roles.c.employee_id == _employees.c.id))
+                     .where(_employees.c.id == bindparam("id")))
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in employee's id and roles, checked against the directory on this request."""
+
+    id: int
+    roles: frozenset[str]
 
 
 def _unverified_issuer(token: str) -> str | None:
@@ -72,30 +87,62 @@ def _from_web_session() -> Employee | None:
     return employee
 
 
+def _bearer_token() -> str | None:
+    """The bearer token of the request, None without an Authorization header; 401 when malformed."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Use 'Authorization: Bearer <token>'.", code="token_malformed")
+    return token.strip()
+
+
 def current_employee() -> Employee:
     """The signed-in employee, or raise 401."""
     if "employee" not in g:
-        header = request.headers.get("Authorization", "")
-        if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthenticated("Use 'Authorization: Bearer <token>'.", code="token_malformed")
-            g.employee = _from_bearer(token.strip())
-        else:
-            g.employee = _from_web_session()
+        token = _bearer_token()
+        g.employee = _from_bearer(token) if token else _from_web_session()
         if g.employee is None:
             raise Unauthenticated("Sign in first.", headers={"WWW-Authenticate": "Bearer"})
     return g.employee
 
 
-def login_required(roles: Iterable[str] | None = None) -> Callable:
-    """Require a signed-in caller; with `roles`, one of those roles as well."""
+def _local_caller(token: str) -> Caller:
+    employee_id = verify_token(opsta().settings, token)
+    rows = db().connection().execute(_ACTIVE_AND_ROLES, {"id": employee_id}).all() if employee_id else []
+    if not rows or not rows[0].active:
+        raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
+    return Caller(employee_id, frozenset({"employee", *(row.role for row in rows if row.role is not None)}))
+
+
+def current_caller() -> Caller:
+    """The signed-in employee's id and roles, or raise 401; cheaper than `current_employee` for app tokens."""
+    if "caller" not in g:
+        if "employee" in g:
+            g.caller = Caller(g.employee.id, frozenset(g.employee.roles))
+        else:
+            token = _bearer_token()
+            if token and _unverified_issuer(token) == LOCAL_ISSUER:
+                g.caller = _local_caller(token)
+            else:  # OIDC tokens and the web session resolve the employee as usual
+                employee = current_employee()
+                g.caller = Caller(employee.id, frozenset(employee.roles))
+    return g.caller
+
+
+def login_required(roles: Iterable[str] | None = None, *, caller_only: bool = False) -> Callable:
+    """Require a signed-in caller; with `roles`, one of those roles as well.
+
+    With `caller_only` the view gets no ORM employee loaded for it and reads `current_caller()`.
+    """
     wanted = set(roles or ())
+    resolve = current_caller if caller_only else current_employee
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            employee = current_employee()
+            employee = resolve()
             if wanted and not (employee.roles & wanted):
                 raise Forbidden("Your role does not allow this.", code="role_required",
                                 required_roles=sorted(wanted))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import after_this_request, request
 from flask_smorest import Blueprint
 
-from api.auth.principal import current_employee, login_required
+from api.auth.principal import current_caller, current_employee, login_required
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
 from engine.attendance.reading import as_view, punch_history, visible_punch
@@ -23,9 +23,12 @@ class PunchBlueprint(Blueprint):
 
 blp = PunchBlueprint("punches", __name__, description="Punches (IN/OUT)")
 
+# One schema instance for every request: webargs would build (and deep-copy the fields of) a new one per call.
+PUNCH_CREATE = PunchCreate()
+
 SELFIE_FORM = {"content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["direction", "latitude", "longitude", "selfie"],
-    "properties": {**{name: {"type": "string"} for name in PunchCreate().fields},
+    "properties": {**{name: {"type": "string"} for name in PUNCH_CREATE.fields},
                    "selfie": {"type": "string", "format": "binary",
                               "description": "JPEG, PNG or WebP; checked against the profile photo afterwards"}},
 }}}}
@@ -56,11 +59,11 @@ def _selfie():
 
 
 @blp.route("/api/punches", methods=["POST"])
-@blp.arguments(PunchCreate, location="json_or_form")
+@blp.arguments(PUNCH_CREATE, location="json_or_form")
 @blp.doc(requestBody=SELFIE_FORM)
 @blp.response(201, PunchSchema)
 @blp.alt_response(200, schema=PunchSchema, description="A retry with the same Idempotency-Key: the first punch")
-@login_required()
+@login_required(caller_only=True)
 def create_punch(body):
     """Record an IN or OUT from a phone: GPS position, optional note, address and client time.
 
@@ -70,7 +73,7 @@ def create_punch(body):
     ctx = opsta()
     selfie = _selfie()
     recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
-                                employee=current_employee(), data=GpsPunchInput(**body),
+                                employee_id=current_caller().id, data=GpsPunchInput(**body),
                                 idempotency_key=_idempotency_key(), selfie=selfie)
     if recorded.created and selfie is not None:
         _send_after_reply(ctx.services["face_queue"], recorded.punch.id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from engine.attendance.timing import punch_timing
 from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput
-from engine.models import Employee, Punch
+from engine.models import Punch
 from engine.verification.selfies import PreparedSelfie, attach_selfie
 from geo import ReverseGeocoder, SiteIndexCache, place_label
 
@@ -44,8 +44,13 @@ class GpsPunchInput:
 
     def fingerprint(self) -> str:
         """A hash of the request body, to tell a retry from a different punch under the same key."""
-        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
+        # Fields read directly: `asdict` deep-copies every value first, and these are all flat.
+        body = {f.name: _fingerprint_value(getattr(self, f.name)) for f in fields(self)}
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _fingerprint_value(value):
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _by_idempotency_key(session: Session, employee_id: int, key: str) -> Punch | None:
@@ -66,7 +71,7 @@ class RecordedPunch:
     site: SiteRef | None = None  # the geofence match, known without reading the site back
 
 
-def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee: Employee,
+def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee_id: int,
                      data: GpsPunchInput, idempotency_key: str | None = None,
                      now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
     """Store a phone punch; a retry with the same key returns the first one with `created` False.
@@ -81,7 +86,7 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     if len(data.note) > settings.note_max_length:
         raise InvalidInput(f"The note is longer than {settings.note_max_length} characters.", code="note_too_long")
 
-    locked = lock_ledger_head(session=session, employee_id=employee.id, idempotency_key=idempotency_key)
+    locked = lock_ledger_head(session=session, employee_id=employee_id, idempotency_key=idempotency_key)
     if locked.existing_id is not None:
         return RecordedPunch(_replay(session.get(Punch, locked.existing_id), fingerprint), False)
     recorded_at = now or utcnow()
@@ -92,7 +97,7 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     impossible = travel_is_impossible(settings=settings, previous=locked.last_position,
                                       lat=data.latitude, lon=data.longitude, at=timing.effective_at)
     punch = Punch(
-        employee_id=employee.id, direction=data.direction, source="gps",
+        employee_id=employee_id, direction=data.direction, source="gps",
         recorded_at=recorded_at, client_time=data.client_time, effective_at=timing.effective_at,
         offline=timing.offline, latitude=data.latitude, longitude=data.longitude, accuracy_m=data.accuracy_m,
         is_mock=data.is_mock, note=data.note, address=data.address,
@@ -113,7 +118,7 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         # A retry cannot get here (the head lock serialises it behind its original); this is a
         # last line of defence should the unique constraint still fire.
         session.rollback()
-        existing = _by_idempotency_key(session, employee.id, idempotency_key) if idempotency_key else None
+        existing = _by_idempotency_key(session, employee_id, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
         return RecordedPunch(_replay(existing, fingerprint), False)

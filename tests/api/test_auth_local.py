@@ -62,3 +62,19 @@ def test_token_of_a_deactivated_employee_stops_working(api, demo_org, session_fa
         session.execute(update(Employee).where(Employee.code == "100059153").values(active=False))
         session.commit()
     assert client.get("/api/me").status_code == 401
+
+
+def test_a_deactivated_employee_can_no_longer_punch(api, demo_org, session_factory):
+    # The punch route checks the caller without loading the ORM employee; it must re-check `active` all the same.
+    from sqlalchemy import update
+
+    from engine.models import Employee
+
+    client = api.login("employee4")
+    punch = {"direction": "in", "latitude": 13.7563, "longitude": 100.5018, "accuracy_m": 10}
+    assert client.post("/api/punches", json=punch).status_code == 201
+    with session_factory() as session:
+        session.execute(update(Employee).where(Employee.code == "100059153").values(active=False))
+        session.commit()
+    refused = client.post("/api/punches", json=punch)
+    assert refused.status_code == 401 and refused.json()["code"] == "token_invalid"
