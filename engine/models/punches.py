@@ -26,7 +26,9 @@ class Punch(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    # Looked up through ix_punches_employee_effective (employee_id, effective_at); a second index on
+    # employee_id alone only tempts the planner into reading whole years on bulk-loaded data.
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
     direction: Mapped[str] = mapped_column(String(3))
     source: Mapped[str] = mapped_column(String(16))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
