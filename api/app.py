@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from flask_smorest import Api
 
 from api.blueprints import register_blueprints
@@ -14,6 +15,14 @@ from engine.config import INSECURE_DEFAULT_SECRET, Settings
 from engine.db import make_engine, make_session_factory
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:…>` path ids that fit a 64-bit database integer; a longer number is a plain 404."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, **kwargs)
 
 
 class OpstaApi(Api):
@@ -60,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         raise RuntimeError("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
                            "set it to a long random value before serving a real database.")
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
