@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.directory.service import supervisor_chain
+from engine.directory.service import is_in_reporting_line_above
 from engine.errors import Forbidden
 from engine.models import ApprovalRequest, Employee, Punch
 from engine.requests.reading import request_view
@@ -42,10 +42,6 @@ def actual_overtime_hours(*, session: Session, request: ApprovalRequest, timezon
     return round(max((end - begin).total_seconds(), 0) / 3600, 2)
 
 
-def _in_scope(session: Session, viewer: Employee, requester_id: int) -> bool:
-    return any(boss.id == viewer.id for boss in supervisor_chain(session=session, employee_id=requester_id))
-
-
 def requests_report(*, session: Session, viewer: Employee, timezone: str, type: str | None = None,
                     start: date | None = None, end: date | None = None, status: str | None = None) -> list[dict]:
     """Requests whose day(s) overlap [start, end]: all of them for hr/admin, subordinates' for a supervisor."""
@@ -62,7 +58,8 @@ def requests_report(*, session: Session, viewer: Employee, timezone: str, type: 
         first, last = _subject_dates(request)
         if (start and last < start) or (end and first > end):
             continue
-        if not wide and not _in_scope(session, viewer, request.requester_id):
+        if not wide and not is_in_reporting_line_above(session=session, viewer_id=viewer.id,
+                                                        employee_id=request.requester_id):
             continue
         row = request_view(session, request)
         if request.type == "overtime":
