@@ -3,7 +3,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
-from api.blueprints.punch_schemas import EmployeeRef, PunchSchema
+from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.punch_schemas import PunchSchema
 from api.context import db, opsta
 from engine.attendance.calendar import month_calendar
 from engine.attendance.thai_calendar import MonthInvalid, parse_month

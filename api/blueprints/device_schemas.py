@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 import marshmallow as ma
 
+from api.blueprints.directory_schemas import EmployeeRef
 from devices.replies import TIMEZONE_FORMATS
 
 DIRECTION = ma.validate.OneOf(("in", "out"))
@@ -31,12 +32,6 @@ class DeviceCreate(DeviceUpdate):
                                load_default=None)
     codec = ma.fields.String(load_default="utf-8")
     enabled = ma.fields.Boolean(load_default=True)
-
-
-class EmployeeBrief(ma.Schema):
-    code = ma.fields.String()
-    name_th = ma.fields.String()
-    name_en = ma.fields.String()
 
 
 class CommandSchema(ma.Schema):
@@ -98,7 +93,7 @@ class EnrollReportSchema(ma.Schema):
 
 
 class EnrollmentItem(ma.Schema):
-    employee = ma.fields.Nested(EmployeeBrief)
+    employee = ma.fields.Nested(EmployeeRef)
     state = ma.fields.String()
     reason = ma.fields.String()
     has_photo = ma.fields.Function(lambda e: e.photo_id is not None)

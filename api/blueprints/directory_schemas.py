@@ -8,10 +8,15 @@ class UnitRef(ma.Schema):
     name_en = ma.fields.String()
 
 
-class PersonRef(ma.Schema):
+class EmployeeRef(ma.Schema):
+    """An employee named in another reply: a punch, a request step, a device enrollment."""
+
     code = ma.fields.String()
     name_th = ma.fields.String()
     name_en = ma.fields.String()
+
+
+class PersonRef(EmployeeRef):
     position_title = ma.fields.String()
 
 

@@ -1,6 +1,7 @@
 """How punches look on the wire."""
 import marshmallow as ma
 
+from api.blueprints.directory_schemas import EmployeeRef
 from devices.punch_meaning import METHOD_LABELS_TH
 from engine.models import DIRECTIONS
 
@@ -58,12 +59,6 @@ class PunchSchema(ma.Schema):
     note = ma.fields.String()
     verification = ma.fields.Nested(VerificationSchema)
     request_id = ma.fields.Integer(allow_none=True, metadata={"description": "the approved request that created it"})
-
-
-class EmployeeRef(ma.Schema):
-    code = ma.fields.String()
-    name_th = ma.fields.String()
-    name_en = ma.fields.String()
 
 
 class DeviceRef(ma.Schema):

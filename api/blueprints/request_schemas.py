@@ -3,6 +3,7 @@ from datetime import time
 
 import marshmallow as ma
 
+from api.blueprints.directory_schemas import EmployeeRef
 from engine.models import DIRECTIONS, MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES
 
 HH_MM = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24-hour), e.g. 17:30.")
@@ -51,11 +52,8 @@ class CancelIn(ma.Schema):
     comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
 
 
-class RequestPerson(ma.Schema):
+class RequestPerson(EmployeeRef):
     id = ma.fields.Integer()
-    code = ma.fields.String()
-    name_th = ma.fields.String()
-    name_en = ma.fields.String()
 
 
 class TimelineStep(ma.Schema):

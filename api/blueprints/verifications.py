@@ -4,7 +4,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
-from api.blueprints.punch_schemas import EmployeeRef
+from api.blueprints.directory_schemas import EmployeeRef
 from api.context import db
 from engine.verification.reading import verification_errors, visible_selfie
 
