@@ -169,13 +169,15 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
     employee_ids = sorted({punch.employee_id for punch in punches})
     if not employee_ids:
         return []
-    heads = {head.employee_id: head for head in session.scalars(
-        select(LedgerHead).where(LedgerHead.employee_id.in_(employee_ids))
-        .order_by(LedgerHead.employee_id).with_for_update())}
-    for employee_id in employee_ids:
-        if employee_id not in heads:
-            heads[employee_id] = LedgerHead(employee_id=employee_id, last_hash=GENESIS_HASH)
-            session.add(heads[employee_id])
+    lock_heads = (select(LedgerHead).where(LedgerHead.employee_id.in_(employee_ids))
+                  .order_by(LedgerHead.employee_id).with_for_update())
+    heads = {head.employee_id: head for head in session.scalars(lock_heads)}
+    if len(heads) < len(employee_ids):
+        for employee_id in set(employee_ids) - set(heads):
+            _ensure_head_row(session, employee_id)
+        heads = {head.employee_id: head for head in session.scalars(lock_heads)}
+    for punch in punches:
+        _with_column_defaults(punch)
     rounds: list[list[Punch]] = []
     taken: dict[int, int] = {}
     for punch in punches:
