@@ -1,4 +1,4 @@
-"""`opsta import holidays FILE [--dry-run]`: the click command the lead mounts under `opsta import`.
+"""`opsta import holidays FILE [--dry-run]`, mounted under `opsta import`.
 
 The command reads the session factory from the click context object (`obj.session_factory`).
 """
