@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
     )
     app.json.ensure_ascii = False  # Thai names stay readable in replies
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     context = OpstaContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                            oidc_verifier=_build_oidc_verifier(settings))
     app.extensions["opsta"] = context

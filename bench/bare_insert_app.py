@@ -13,6 +13,7 @@ from flask import Flask, g, jsonify, request
 from sqlalchemy import Float, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from engine.config import Settings
 from engine.db import UTCDateTime, make_engine, make_session_factory, utcnow
 
 
@@ -37,7 +38,8 @@ class BarePunch(BareBase):
 def create_bare_app(database_url: str) -> Flask:
     """The bare insert endpoint at POST /bare/punches, and /healthz."""
     app = Flask(__name__)
-    session_factory = make_session_factory(make_engine(database_url))
+    # The same pool as the real app's, so neither opens connections per request under load.
+    session_factory = make_session_factory(make_engine(database_url, pool_size=Settings.from_env().database_pool_size))
 
     @app.teardown_appcontext
     def close_session(_exc):

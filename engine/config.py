@@ -23,6 +23,9 @@ class Settings:
     """Every tunable of OPS-TA. Build with `Settings.from_env()`."""
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'opsta.db'}"
+    # Connections each process keeps open; give it at least the threads per process (gunicorn --threads),
+    # or under load the extra connections are opened and closed again for every request.
+    database_pool_size: int = 10
     # "memory://" runs Dramatiq in-process (embedded mode); "redis://host:port/db" uses Redis.
     broker_url: str = "memory://"
     secret_key: str = INSECURE_DEFAULT_SECRET

@@ -34,15 +34,30 @@ def issue_token(settings: Settings, employee_id: int) -> dict:
 
 
 def verify_token(settings: Settings, token: str) -> int | None:
-    """The employee id in a valid app token, or None when the token is not valid."""
+    """The employee id in a valid app token, or None when the token is not valid (or has expired)."""
+    verified = _verified_subject(settings.secret_key, token)
+    if verified is None:
+        return None
+    employee_id, expires_at = verified
+    return employee_id if time.time() < expires_at else None
+
+
+@lru_cache(maxsize=4096)
+def _verified_subject(secret_key: str, token: str) -> tuple[int, int] | None:
+    """(employee id, expiry) of a token whose signature and claims check out, else None.
+
+    Cached per process because a phone sends the same token with every punch and checking it costs as
+    much as a database round trip. The answer for one (key, token) pair never changes, except for
+    expiry, which `verify_token` checks on every call.
+    """
     try:
-        decoded = jwt.decode(token, _key(settings), algorithms=["HS256"])
+        decoded = jwt.decode(token, _key_for(secret_key), algorithms=["HS256"])
         jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": LOCAL_ISSUER},
             aud={"essential": True, "value": AUDIENCE},
             exp={"essential": True},
             sub={"essential": True},
         ).validate(decoded.claims)
-        return int(decoded.claims["sub"])
+        return int(decoded.claims["sub"]), int(decoded.claims["exp"])
     except (JoseError, ValueError, TypeError):
         return None

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 from functools import wraps
 from typing import Callable, Iterable
 
@@ -15,25 +14,11 @@ from api.auth.app_tokens import LOCAL_ISSUER, verify_token
 from api.context import db, opsta
 from engine.accounts.identity import employee_for_claims
 from engine.errors import Forbidden, Unauthenticated
-from engine.models import Employee, EmployeeRole
+from engine.models import Employee
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Every API request loads its caller; one prebuilt statement keeps that to one cached query.
 _EMPLOYEE_WITH_ROLES = select(Employee).options(joinedload(Employee.role_rows)).where(Employee.id == bindparam("id"))
-# Routes that need only who is asking (the punch, every few seconds per phone) read the same facts
-# without building ORM objects: one row per role, with the employee's active flag.
-_employees, _roles = Employee.__table__, EmployeeRole.__table__
-_ACTIVE_AND_ROLES = (select(_employees.c.active, _roles.c.role)
-                     .select_from(_employees.outerjoin(_roles, _roles.c.employee_id == _employees.c.id))
-                     .where(_employees.c.id == bindparam("id")))
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in employee's id and roles, checked against the directory on this request."""
-
-    id: int
-    roles: frozenset[str]
 
 
 def _unverified_issuer(token: str) -> str | None:
@@ -108,41 +93,43 @@ def current_employee() -> Employee:
     return g.employee
 
 
-def _local_caller(token: str) -> Caller:
-    employee_id = verify_token(opsta().settings, token)
-    rows = db().connection().execute(_ACTIVE_AND_ROLES, {"id": employee_id}).all() if employee_id else []
-    if not rows or not rows[0].active:
-        raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
-    return Caller(employee_id, frozenset({"employee", *(row.role for row in rows if row.role is not None)}))
+def token_subject_id() -> int:
+    """The id of the employee the request is from, without reading the directory for app tokens.
 
-
-def current_caller() -> Caller:
-    """The signed-in employee's id and roles, or raise 401; cheaper than `current_employee` for app tokens."""
-    if "caller" not in g:
-        if "employee" in g:
-            g.caller = Caller(g.employee.id, frozenset(g.employee.roles))
+    An app token's signature and expiry are checked, but whether its employee is still active is
+    not: only for views whose own first query checks that anyway (the phone punch reads the chain
+    end, active flag included, before anything else). OIDC tokens and the web session resolve the
+    employee as `current_employee` does.
+    """
+    if "token_subject_id" not in g:
+        token = _bearer_token()
+        if token and _unverified_issuer(token) == LOCAL_ISSUER:
+            employee_id = verify_token(opsta().settings, token)
+            if employee_id is None:
+                raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
+            g.token_subject_id = employee_id
         else:
-            token = _bearer_token()
-            if token and _unverified_issuer(token) == LOCAL_ISSUER:
-                g.caller = _local_caller(token)
-            else:  # OIDC tokens and the web session resolve the employee as usual
-                employee = current_employee()
-                g.caller = Caller(employee.id, frozenset(employee.roles))
-    return g.caller
+            g.token_subject_id = current_employee().id
+    return g.token_subject_id
 
 
-def login_required(roles: Iterable[str] | None = None, *, caller_only: bool = False) -> Callable:
+def login_required(roles: Iterable[str] | None = None, *, directory_checked_by_view: bool = False) -> Callable:
     """Require a signed-in caller; with `roles`, one of those roles as well.
 
-    With `caller_only` the view gets no ORM employee loaded for it and reads `current_caller()`.
+    With `directory_checked_by_view` an app token is only verified, and the view reads
+    `token_subject_id()` and must refuse an employee who is no longer active itself.
     """
     wanted = set(roles or ())
-    resolve = current_caller if caller_only else current_employee
+    if wanted and directory_checked_by_view:
+        raise ValueError("roles are read from the directory: they cannot be required without reading it")
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            employee = resolve()
+            if directory_checked_by_view:
+                token_subject_id()
+                return view(*args, **kwargs)
+            employee = current_employee()
             if wanted and not (employee.roles & wanted):
                 raise Forbidden("Your role does not allow this.", code="role_required",
                                 required_roles=sorted(wanted))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import after_this_request, request
 from flask_smorest import Blueprint
 
-from api.auth.principal import current_caller, current_employee, login_required
+from api.auth.principal import current_employee, login_required, token_subject_id
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
 from engine.attendance.reading import as_view, punch_history, visible_punch
@@ -63,7 +63,7 @@ def _selfie():
 @blp.doc(requestBody=SELFIE_FORM)
 @blp.response(201, PunchSchema)
 @blp.alt_response(200, schema=PunchSchema, description="A retry with the same Idempotency-Key: the first punch")
-@login_required(caller_only=True)
+@login_required(directory_checked_by_view=True)
 def create_punch(body):
     """Record an IN or OUT from a phone: GPS position, optional note, address and client time.
 
@@ -73,7 +73,7 @@ def create_punch(body):
     ctx = opsta()
     selfie = _selfie()
     recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
-                                employee_id=current_caller().id, data=GpsPunchInput(**body),
+                                employee_id=token_subject_id(), data=GpsPunchInput(**body),
                                 idempotency_key=_idempotency_key(), selfie=selfie)
     if recorded.created and selfie is not None:
         _send_after_reply(ctx.services["face_queue"], recorded.punch.id)

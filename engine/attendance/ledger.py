@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from engine.models import LedgerHead, Punch
+from engine.driver_statement import DriverStatement
+from engine.models import Employee, LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
 
@@ -52,10 +55,11 @@ def punch_hash(punch: Punch, prev_hash: str) -> str:
 
 
 @dataclass(frozen=True)
-class LockedHead:
-    """An employee's ledger head, locked for this transaction, with what a new punch checks against."""
+class ChainEnd:
+    """Where an employee's chain ended when read: what a new punch is chained after and checked against."""
 
     employee_id: int
+    employee_active: bool
     last_hash: str
     # (latitude, longitude, effective_at) of the newest punch, when it has a position.
     last_position: tuple[float, float, datetime] | None
@@ -63,88 +67,148 @@ class LockedHead:
     existing_id: int | None
 
 
-def _ensure_head_row(session: Session, employee_id: int) -> None:
+class LedgerBusy(Exception):
+    """Other punches of the same employee kept getting in first; the caller may simply try again."""
+
+
+# Appends to one chain race only when one person's punches arrive together (a double tap, a retry
+# racing its original, a phone flushing its offline queue in parallel). Every failed attempt means
+# another of those punches got in, so N punches at once need at most N attempts each.
+APPEND_ATTEMPTS = 32
+
+
+def _ensure_head_row(connection: Connection, employee_id: int) -> None:
     """Create the employee's head row if missing; two first punches racing here both succeed."""
-    dialect = session.get_bind().dialect.name
-    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(make_insert(LedgerHead).values(employee_id=employee_id, last_hash=GENESIS_HASH)
-                    .on_conflict_do_nothing(index_elements=["employee_id"]))
+    make_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(make_insert(LedgerHead).values(employee_id=employee_id, last_hash=GENESIS_HASH)
+                       .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def lock_ledger_head(*, session: Session, employee_id: int, idempotency_key: str | None = None) -> LockedHead:
-    """Lock the employee's chain (FOR UPDATE on PostgreSQL), in one query that also returns the newest
-    punch's position and the id of a punch already stored under `idempotency_key`.
+def read_chain_end(*, connection: Connection, employee_id: int, idempotency_key: str | None = None) -> ChainEnd | None:
+    """The end of the employee's chain, in one query that also returns whether the employee is active,
+    the newest punch's position and the id of a punch already stored under `idempotency_key`.
 
-    Locking first serialises two punches of one employee, so neither forks the chain and a retry
-    racing its original always finds it.
+    None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
+    still ends here, so a punch that raced in between sends the caller back here.
     """
     params = {"employee": employee_id, "key": idempotency_key}
-    connection = session.connection()
-    row = connection.execute(_LOCK_HEAD, params).first()
+    if connection.dialect.name == "postgresql":
+        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params)
+    else:
+        row = connection.execute(_READ_CHAIN_END, params).first()
     if row is None:
-        _ensure_head_row(session, employee_id)
-        row = connection.execute(_LOCK_HEAD, params).one()
-    position = (row.latitude, row.longitude, row.effective_at) if row.latitude is not None else None
-    return LockedHead(employee_id, row.last_hash, position, row.existing_id)
+        return None
+    active, head_employee_id, last_hash, latitude, longitude, effective_at, existing_id = row
+    if head_employee_id is None:  # the employee's first punch ever
+        _ensure_head_row(connection, employee_id)
+    position = (latitude, longitude, effective_at) if latitude is not None else None
+    return ChainEnd(employee_id, active, last_hash or GENESIS_HASH, position, existing_id)
+
+
+@contextmanager
+def lone_append_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for a unit of work whose only write is one `append_after`; committed on success.
+
+    On PostgreSQL the append is a single statement, atomic on its own, and so is the read before it:
+    the connection runs in autocommit, which spares the BEGIN and COMMIT round trips (half of a phone
+    punch's four) and the session machinery around them. On SQLite it is an ordinary transaction.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        with engine.begin() as connection:
+            yield connection
 
 
 def _with_column_defaults(punch: Punch) -> None:
     """Fill unset columns with their defaults now, so the hash covers what the row will hold."""
-    for column in Punch.__table__.columns:
-        default = column.default
-        if getattr(punch, column.key) is None and default is not None and not column.primary_key:
-            value = default.arg
-            setattr(punch, column.key, value({}) if callable(value) else value)
+    for key, default in _COLUMN_DEFAULTS:
+        if getattr(punch, key) is None:
+            setattr(punch, key, default({}) if callable(default) else default)
 
 
-def append_punch(*, session: Session, punch: Punch, head: LockedHead | None = None) -> Punch:
-    """Chain `punch` after the employee's newest punch and insert it; `punch.id` is set on return.
+def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool:
+    """Chain `punch` after `end` and insert it, if the chain still ends there; `punch.id` is set then.
 
-    Pass the `head` from `lock_ledger_head` when the caller locked it already; otherwise it is
-    locked here, so two punches of one employee arriving at once never fork the chain. The row is
-    written and the head moved by one statement on PostgreSQL (two elsewhere): the hot path of every punch.
+    False, with nothing written, when another punch of the employee got in since `end` was read:
+    read the end again and rebuild the punch. The check and the write are one compare-and-swap on the
+    ledger head: a single statement on PostgreSQL, so no two punches ever fork a chain.
     """
-    if head is None:
-        head = lock_ledger_head(session=session, employee_id=punch.employee_id)
     _with_column_defaults(punch)
-    punch.prev_hash = head.last_hash
-    punch.content_hash = punch_hash(punch, head.last_hash)
-    connection = session.connection()
+    punch.prev_hash = end.last_hash
+    punch.content_hash = punch_hash(punch, end.last_hash)
     if connection.dialect.name == "postgresql":
-        # One round trip: the insert runs as a CTE whose new id moves the head in the same statement.
         params = {f"new_{c.key}": getattr(punch, c.key) for c in _PUNCH_COLUMNS}
-        params.update(employee=punch.employee_id, hash=punch.content_hash)
-        punch.id = connection.execute(_INSERT_AND_MOVE_HEAD, params).scalar_one()
-        return punch
+        params["new_flags"] = json.dumps(punch.flags)  # the driver takes JSON as text; the SQL casts it
+        row = _APPEND_IF_HEAD_UNMOVED.first(connection, params)
+        punch.id = row[0] if row else None
+        return punch.id is not None
+    # SQLite runs one writer at a time: once the head moved here, nothing else writes until commit.
+    moved = {"employee": punch.employee_id, "prev_hash": end.last_hash, "hash": punch.content_hash}
+    if connection.execute(_MOVE_HEAD_HASH, moved).rowcount == 0:
+        return False
     punch.id = connection.execute(_INSERT_PUNCH, {c.key: getattr(punch, c.key) for c in _PUNCH_COLUMNS}).scalar_one()
-    connection.execute(_MOVE_HEAD, {"employee": punch.employee_id, "punch": punch.id, "hash": punch.content_hash})
-    return punch
+    connection.execute(_POINT_HEAD_AT, {"employee": punch.employee_id, "punch": punch.id})
+    return True
+
+
+def append_punch(*, session: Session, punch: Punch) -> Punch:
+    """Chain `punch` after the employee's newest punch and insert it, in the session's transaction;
+    `punch.id` is set on return.
+
+    For punches whose content does not depend on the punch before them (request effects, imports);
+    the phone punch reads the chain end itself, as its travel check needs the previous position.
+    """
+    connection = session.connection()
+    for _ in range(APPEND_ATTEMPTS):
+        end = read_chain_end(connection=connection, employee_id=punch.employee_id)
+        if end is None:
+            raise ValueError(f"no employee with id {punch.employee_id}")
+        if append_after(connection=connection, punch=punch, end=end):
+            return punch
+    raise LedgerBusy(f"the chain of employee {punch.employee_id} kept moving")
 
 
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.
-_heads, _punches, _keyed = LedgerHead.__table__, Punch.__table__, Punch.__table__.alias("keyed")
-_LOCK_HEAD = (
-    select(_heads.c.last_hash, _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at,
+_employees, _heads, _punches = Employee.__table__, LedgerHead.__table__, Punch.__table__
+_keyed = _punches.alias("keyed")
+_READ_CHAIN_END = (
+    select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash,
+           _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at,
            select(_keyed.c.id).where(_keyed.c.employee_id == bindparam("employee"),
                                      _keyed.c.idempotency_key == bindparam("key"))
            .scalar_subquery().label("existing_id"))
-    .select_from(_heads.outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
-    .where(_heads.c.employee_id == bindparam("employee"))
-    .with_for_update(of=_heads)
+    .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id)
+                 .outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
+    .where(_employees.c.id == bindparam("employee"))
 )
-_PUNCH_COLUMNS = [c for c in Punch.__table__.columns if c.key != "id"]
-_INSERT_PUNCH = insert(Punch.__table__).returning(Punch.__table__.c.id)
-_MOVE_HEAD = (update(LedgerHead.__table__)
-              .where(LedgerHead.__table__.c.employee_id == bindparam("employee"))
-              .values(last_punch_id=bindparam("punch"), last_hash=bindparam("hash")))
-# Parameters prefixed: SQLAlchemy reserves bare column names for the outer UPDATE's SET clause.
-_NEW_PUNCH = (insert(_punches).values({c.key: bindparam(f"new_{c.key}") for c in _PUNCH_COLUMNS})
-              .returning(_punches.c.id).cte("new_punch"))
-_INSERT_AND_MOVE_HEAD = (update(_heads)
-                         .where(_heads.c.employee_id == bindparam("employee"))
-                         .values(last_punch_id=select(_NEW_PUNCH.c.id).scalar_subquery(),
-                                 last_hash=bindparam("hash"))
-                         .returning(_heads.c.last_punch_id))
+_PUNCH_COLUMNS = [c for c in _punches.columns if c.key != "id"]
+_COLUMN_DEFAULTS = [(c.key, c.default.arg) for c in _PUNCH_COLUMNS if c.default is not None]
+_INSERT_PUNCH = insert(_punches).returning(_punches.c.id)
+_MOVE_HEAD_HASH = (update(_heads)
+                   .where(_heads.c.employee_id == bindparam("employee"), _heads.c.last_hash == bindparam("prev_hash"))
+                   .values(last_hash=bindparam("hash")))
+_POINT_HEAD_AT = (update(_heads).where(_heads.c.employee_id == bindparam("employee"))
+                  .values(last_punch_id=bindparam("punch")))
+# PostgreSQL: move the head only if it still holds the hash read before (a concurrent mover makes the
+# WHERE fail once its transaction commits), and insert the punch only for a head that moved. The
+# punch's id comes from its sequence first, so the head can point at it in the same statement.
+_new_id = select(func.nextval(func.pg_get_serial_sequence("punches", "id")).label("id")).cte("new_id")
+# Parameters prefixed: SQLAlchemy reserves bare column names for the UPDATE's SET clause. The head
+# is matched and moved with the punch's own employee_id, prev_hash and content_hash parameters.
+_moved = (update(_heads)
+          .where(_heads.c.employee_id == bindparam("new_employee_id"), _heads.c.last_hash == bindparam("new_prev_hash"))
+          .values(last_punch_id=select(_new_id.c.id).scalar_subquery(), last_hash=bindparam("new_content_hash"))
+          .returning(_heads.c.last_punch_id).cte("moved"))
+_APPEND_IF_HEAD_UNMOVED = DriverStatement(
+    insert(_punches)
+    .from_select(["id", *(c.key for c in _PUNCH_COLUMNS)],
+                 select(_moved.c.last_punch_id, *(bindparam(f"new_{c.key}", type_=c.type) for c in _PUNCH_COLUMNS)))
+    .returning(_punches.c.id)
+)
+# On PostgreSQL both statements of a phone punch skip SQLAlchemy's per-execution work (see DriverStatement).
+_READ_CHAIN_END_ON_DRIVER = DriverStatement(_READ_CHAIN_END)
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:
@@ -174,7 +238,7 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
     heads = {head.employee_id: head for head in session.scalars(lock_heads)}
     if len(heads) < len(employee_ids):
         for employee_id in set(employee_ids) - set(heads):
-            _ensure_head_row(session, employee_id)
+            _ensure_head_row(session.connection(), employee_id)
         heads = {head.employee_id: head for head in session.scalars(lock_heads)}
     for punch in punches:
         _with_column_defaults(punch)

@@ -5,21 +5,23 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.attendance.ledger import append_punch, lock_ledger_head
+from engine.attendance.ledger import APPEND_ATTEMPTS, append_after, lone_append_connection, read_chain_end
 from engine.attendance.reading import SiteRef
 from engine.attendance.signals import punch_flags, travel_is_impossible
-from engine.attendance.timing import punch_timing
+from engine.attendance.timing import PunchTiming, punch_timing
 from engine.config import Settings
 from engine.db import utcnow
-from engine.errors import Conflict, InvalidInput
+from engine.errors import Conflict, InvalidInput, Unauthenticated
 from engine.models import Punch
 from engine.verification.selfies import PreparedSelfie, attach_selfie
-from geo import ReverseGeocoder, SiteIndexCache, place_label
+from geo import ReverseGeocoder, SiteIndexCache, SiteMatch, place_label
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,11 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
                      now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
     """Store a phone punch; a retry with the same key returns the first one with `created` False.
 
+    Refused (401) when the employee is not active in the directory: the punch route leaves that
+    check to the chain-end read here, which makes it anyway.
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
-    verification job are stored in the same transaction (the caller then hands the job to the broker).
+    verification job are stored in the session's transaction with the punch (the caller then hands
+    the job to the broker). Without one, the punch is the only write and goes in on its own connection.
     `impossible_travel` compares with the employee's newest punch that has a position.
     """
     fingerprint = data.fingerprint()
@@ -85,18 +90,65 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         fingerprint = hashlib.sha256(f"{fingerprint}:{selfie.sha256}".encode()).hexdigest()
     if len(data.note) > settings.note_max_length:
         raise InvalidInput(f"The note is longer than {settings.note_max_length} characters.", code="note_too_long")
-
-    locked = lock_ledger_head(session=session, employee_id=employee_id, idempotency_key=idempotency_key)
-    if locked.existing_id is not None:
-        return RecordedPunch(_replay(session.get(Punch, locked.existing_id), fingerprint), False)
     recorded_at = now or utcnow()
     timing = punch_timing(settings=settings, recorded_at=recorded_at, client_time=data.client_time,
                           offline_claimed=data.offline)
     match = geofence.sites.index().tag(data.longitude, data.latitude, data.accuracy_m)
     geocoded = None if match else geofence.geocoder.reverse(data.latitude, data.longitude)
-    impossible = travel_is_impossible(settings=settings, previous=locked.last_position,
-                                      lat=data.latitude, lon=data.longitude, at=timing.effective_at)
-    punch = Punch(
+
+    def build(previous: tuple[float, float, datetime] | None) -> Punch:
+        return _gps_punch(settings=settings, employee_id=employee_id, data=data, recorded_at=recorded_at,
+                          timing=timing, match=match, geocoded=geocoded, previous=previous,
+                          verification_required=selfie is not None, idempotency_key=idempotency_key,
+                          fingerprint=fingerprint)
+
+    try:
+        if selfie is None:
+            with lone_append_connection(session.get_bind()) as connection:
+                punch, existing_id = _append_unless_replayed(connection, employee_id, idempotency_key, build)
+        else:
+            punch, existing_id = _append_unless_replayed(session.connection(), employee_id, idempotency_key, build)
+            if punch is not None:
+                attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
+                session.commit()
+    except IntegrityError:
+        # The original of a retry always ends the chain first, so the retry finds its key above;
+        # this is a last line of defence should the unique constraint still fire.
+        session.rollback()
+        existing = _by_idempotency_key(session, employee_id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return RecordedPunch(_replay(existing, fingerprint), False)
+    if punch is None:
+        return RecordedPunch(_replay(session.get(Punch, existing_id), fingerprint), False)
+    return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)
+
+
+def _append_unless_replayed(connection: Connection, employee_id: int, idempotency_key: str | None,
+                            build: Callable[[tuple[float, float, datetime] | None], Punch]) -> tuple[Punch | None, int | None]:
+    """(the appended punch, None), or (None, the id of the punch already stored under the key)."""
+    for _ in range(APPEND_ATTEMPTS):
+        end = read_chain_end(connection=connection, employee_id=employee_id, idempotency_key=idempotency_key)
+        if end is None or not end.employee_active:
+            raise Unauthenticated("This employee is not active in the directory, so their sign-in no longer "
+                                  "counts.", code="token_invalid")
+        if end.existing_id is not None:
+            return None, end.existing_id
+        punch = build(end.last_position)
+        if append_after(connection=connection, punch=punch, end=end):
+            return punch, None
+    raise Conflict("Other punches of yours kept arriving at the same moment. Send this one again.",
+                   code="punch_busy")
+
+
+def _gps_punch(*, settings: Settings, employee_id: int, data: GpsPunchInput, recorded_at: datetime,
+               timing: PunchTiming, match: SiteMatch | None, geocoded: str | None,
+               previous: tuple[float, float, datetime] | None, verification_required: bool,
+               idempotency_key: str | None, fingerprint: str) -> Punch:
+    """The punch row, flagged against the previous position of the chain it is about to join."""
+    impossible = travel_is_impossible(settings=settings, previous=previous, lat=data.latitude, lon=data.longitude,
+                                      at=timing.effective_at)
+    return Punch(
         employee_id=employee_id, direction=data.direction, source="gps",
         recorded_at=recorded_at, client_time=data.client_time, effective_at=timing.effective_at,
         offline=timing.offline, latitude=data.latitude, longitude=data.longitude, accuracy_m=data.accuracy_m,
@@ -106,20 +158,6 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         location_kind="office" if match else "offsite", site_id=match.site_id if match else None,
         flags=punch_flags(settings=settings, is_mock=data.is_mock, accuracy_m=data.accuracy_m,
                           clock_skew=timing.clock_skew, impossible_travel=impossible),
-        verification_required=selfie is not None, idempotency_key=idempotency_key,
+        verification_required=verification_required, idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
     )
-    try:
-        append_punch(session=session, punch=punch, head=locked)
-        if selfie is not None:
-            attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
-        session.commit()
-    except IntegrityError:
-        # A retry cannot get here (the head lock serialises it behind its original); this is a
-        # last line of defence should the unique constraint still fire.
-        session.rollback()
-        existing = _by_idempotency_key(session, employee_id, idempotency_key) if idempotency_key else None
-        if existing is None:
-            raise
-        return RecordedPunch(_replay(existing, fingerprint), False)
-    return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)

@@ -67,7 +67,7 @@ class Punch(Base):
 
 
 class LedgerHead(Base):
-    """The newest punch of each employee; locking this row serialises appends to one chain."""
+    """The newest punch of each employee; appends move it by compare-and-swap, so one chain never forks."""
 
     __tablename__ = "ledger_heads"
 
