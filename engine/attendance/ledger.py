@@ -63,8 +63,6 @@ class ChainEnd:
     last_hash: str
     # (latitude, longitude, effective_at) of the newest punch, when it has a position.
     last_position: tuple[float, float, datetime] | None
-    # The punch already stored under the idempotency key asked about, if any.
-    existing_id: int | None
 
 
 class LedgerBusy(Exception):
@@ -84,25 +82,25 @@ def _ensure_head_row(connection: Connection, employee_id: int) -> None:
                        .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def read_chain_end(*, connection: Connection, employee_id: int, idempotency_key: str | None = None) -> ChainEnd | None:
-    """The end of the employee's chain, in one query that also returns whether the employee is active,
-    the newest punch's position and the id of a punch already stored under `idempotency_key`.
+def read_chain_end(*, connection: Connection, employee_id: int) -> ChainEnd | None:
+    """The end of the employee's chain, in one query that also returns whether the employee is active
+    and the newest punch's position.
 
     None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
     still ends here, so a punch that raced in between sends the caller back here.
     """
-    params = {"employee": employee_id, "key": idempotency_key}
+    params = {"employee": employee_id}
     if connection.dialect.name == "postgresql":
         row = _READ_CHAIN_END_ON_DRIVER.first(connection, params)
     else:
         row = connection.execute(_READ_CHAIN_END, params).first()
     if row is None:
         return None
-    active, head_employee_id, last_hash, latitude, longitude, effective_at, existing_id = row
+    active, head_employee_id, last_hash, latitude, longitude, effective_at = row
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
     position = (latitude, longitude, effective_at) if latitude is not None else None
-    return ChainEnd(employee_id, active, last_hash or GENESIS_HASH, position, existing_id)
+    return ChainEnd(employee_id, active, last_hash or GENESIS_HASH, position)
 
 
 @contextmanager
@@ -172,13 +170,9 @@ def append_punch(*, session: Session, punch: Punch) -> Punch:
 
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.
 _employees, _heads, _punches = Employee.__table__, LedgerHead.__table__, Punch.__table__
-_keyed = _punches.alias("keyed")
 _READ_CHAIN_END = (
     select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash,
-           _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at,
-           select(_keyed.c.id).where(_keyed.c.employee_id == bindparam("employee"),
-                                     _keyed.c.idempotency_key == bindparam("key"))
-           .scalar_subquery().label("existing_id"))
+           _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at)
     .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id)
                  .outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
     .where(_employees.c.id == bindparam("employee"))

@@ -105,38 +105,33 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     try:
         if selfie is None:
             with lone_append_connection(session.get_bind()) as connection:
-                punch, existing_id = _append_unless_replayed(connection, employee_id, idempotency_key, build)
+                punch = _append(connection, employee_id, build)
         else:
-            punch, existing_id = _append_unless_replayed(session.connection(), employee_id, idempotency_key, build)
-            if punch is not None:
-                attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
-                session.commit()
+            punch = _append(session.connection(), employee_id, build)
+            attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
+            session.commit()
     except IntegrityError:
-        # The original of a retry always ends the chain first, so the retry finds its key above;
-        # this is a last line of defence should the unique constraint still fire.
+        # The unique (employee, key) constraint is what makes a key idempotent: a retry's insert
+        # fails on it, and nothing of the retry was written.
         session.rollback()
         existing = _by_idempotency_key(session, employee_id, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
         return RecordedPunch(_replay(existing, fingerprint), False)
-    if punch is None:
-        return RecordedPunch(_replay(session.get(Punch, existing_id), fingerprint), False)
     return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)
 
 
-def _append_unless_replayed(connection: Connection, employee_id: int, idempotency_key: str | None,
-                            build: Callable[[tuple[float, float, datetime] | None], Punch]) -> tuple[Punch | None, int | None]:
-    """(the appended punch, None), or (None, the id of the punch already stored under the key)."""
+def _append(connection: Connection, employee_id: int,
+            build: Callable[[tuple[float, float, datetime] | None], Punch]) -> Punch:
+    """The punch `build` makes from the previous position, appended to the employee's chain."""
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id, idempotency_key=idempotency_key)
+        end = read_chain_end(connection=connection, employee_id=employee_id)
         if end is None or not end.employee_active:
             raise Unauthenticated("This employee is not active in the directory, so their sign-in no longer "
                                   "counts.", code="token_invalid")
-        if end.existing_id is not None:
-            return None, end.existing_id
         punch = build(end.last_position)
         if append_after(connection=connection, punch=punch, end=end):
-            return punch, None
+            return punch
     raise Conflict("Other punches of yours kept arriving at the same moment. Send this one again.",
                    code="punch_busy")
 
