@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -218,6 +219,7 @@ def main() -> int:
         bare = GunicornServer("bench.bare_insert_app:app", env={"BENCH_DATABASE_URL": database_url, **pool},
                               workers=args.workers, threads=args.threads)
         servers.append(bare.start())
+        print("load average before the run: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
         print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread) for each app; "
               f"{args.connections} client connections; {args.rounds} rounds x {args.seconds:.0f} s "
               f"(+{args.warmup:.0f} s warm-up)")
