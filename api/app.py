@@ -39,7 +39,9 @@ def _build_oidc_verifier(settings: Settings):
 
     return OidcTokenVerifier(settings.oidc_discovery_url, settings.expected_audience,
                              cache_seconds=settings.oidc_jwks_cache_seconds,
-                             timeout=settings.oidc_http_timeout_seconds)
+                             timeout=settings.oidc_http_timeout_seconds,
+                             required_token_type=settings.oidc_access_token_type or None,
+                             refuse_id_tokens=not settings.oidc_audience)
 
 
 def _start_services(context: OpstaContext, settings: Settings) -> None:

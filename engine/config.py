@@ -38,6 +38,8 @@ class Settings:
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_audience: str = ""  # expected `aud` of API bearer tokens; defaults to the client id
+    # When set (e.g. "at+jwt", RFC 9068), API bearer tokens must carry this JWT `typ` header.
+    oidc_access_token_type: str = ""
     oidc_scopes: str = "openid email profile"
     oidc_employee_code_claim: str = "employee_code"
     oidc_jwks_cache_seconds: int = 3600

@@ -24,6 +24,7 @@ TOKEN_WRONG_AUDIENCE = "token_wrong_audience"
 TOKEN_EXPIRED = "token_expired"
 TOKEN_NOT_YET_VALID = "token_not_yet_valid"
 TOKEN_WRONG_TYPE = "token_wrong_type"
+ID_TOKEN_ONLY_CLAIMS = ("nonce", "at_hash", "c_hash")
 OIDC_UNAVAILABLE = "oidc_unavailable"
 
 # Only asymmetric algorithms: with HS* a public key would double as the shared secret.
@@ -166,7 +167,7 @@ class OidcTokenVerifier:
     def __init__(self, discovery_url: str, audience: str, *, cache_seconds: float = 3600, timeout: float = 5.0,
                  leeway_seconds: float = 30, refetch_interval_seconds: float = 30,
                  algorithms: tuple[str, ...] = ("RS256", "ES256"), required_token_type: str | None = None,
-                 discovery: OidcDiscovery | None = None,
+                 refuse_id_tokens: bool = False, discovery: OidcDiscovery | None = None,
                  session: requests.Session | None = None, clock: Callable[[], float] = time.time):
         unsupported = set(algorithms) - set(KEY_TYPE_FOR_ALGORITHM)
         if unsupported or not algorithms:
@@ -177,6 +178,9 @@ class OidcTokenVerifier:
         self.algorithms = tuple(algorithms)
         # e.g. "at+jwt" (RFC 9068) keeps ID tokens from passing as access tokens when aud == client id.
         self.required_token_type = required_token_type.lower() if required_token_type else None
+        # When the audience is the client id, an ID token would pass the audience check: refuse tokens
+        # with the claims only ID tokens carry (OpenID Connect Core 3.1.3.6 and 3.3.2.11).
+        self.refuse_id_tokens = refuse_id_tokens
         self.leeway_seconds = leeway_seconds
         self.refetch_interval_seconds = refetch_interval_seconds
         self._clock = clock
@@ -208,6 +212,8 @@ class OidcTokenVerifier:
         if not isinstance(claims, dict):
             raise InvalidToken(TOKEN_MALFORMED, "The token payload is not a JSON object.")
         self._check_claims(claims)
+        if self.refuse_id_tokens and any(name in claims for name in ID_TOKEN_ONLY_CLAIMS):
+            raise InvalidToken(TOKEN_WRONG_TYPE, "This is an ID token; send the access token instead.")
         return claims
 
     @staticmethod

@@ -138,7 +138,8 @@ class LoopbackOidcProvider:
         return new_key.kid
 
     def mint_access_token(self, claims: dict | None = None, *, key: str = "current", aud=None,
-                          exp_delta: float = 300, kid: str | None = None, alg: str = "RS256") -> str:
+                          exp_delta: float = 300, kid: str | None = None, alg: str = "RS256",
+                          typ: str = "at+jwt") -> str:
         """A JWT access token outside the login flow; ``claims`` override the defaults.
 
         key='current' signs with the published key, key='foreign' with an unpublished key
@@ -159,7 +160,7 @@ class LoopbackOidcProvider:
         else:
             signing_key = self._state.signing_key
         default_kid = self._state.ec_key.kid if alg == "ES256" else self._state.signing_key.kid
-        header = {"alg": alg, "typ": "at+jwt", "kid": kid or default_kid}
+        header = {"alg": alg, "typ": typ, "kid": kid or default_kid}
         return jwt.encode(header, body, signing_key, algorithms=[alg])
 
     def request_count(self, path: str) -> int:
