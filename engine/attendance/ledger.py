@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine.driver_statement import DriverStatement
+from engine.errors import Conflict
 from engine.models import Employee, LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
@@ -65,8 +66,10 @@ class ChainEnd:
     last_position: tuple[float, float, datetime] | None
 
 
-class LedgerBusy(Exception):
+class LedgerBusy(Conflict):
     """Other punches of the same employee kept getting in first; the caller may simply try again."""
+
+    code = "punch_busy"
 
 
 # Appends to one chain race only when one person's punches arrive together (a double tap, a retry
@@ -165,7 +168,7 @@ def append_punch(*, session: Session, punch: Punch) -> Punch:
             raise ValueError(f"no employee with id {punch.employee_id}")
         if append_after(connection=connection, punch=punch, end=end):
             return punch
-    raise LedgerBusy(f"the chain of employee {punch.employee_id} kept moving")
+    raise LedgerBusy("Other punches of this employee kept arriving at the same moment. Try again.")
 
 
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.attendance.ledger import APPEND_ATTEMPTS, append_after, lone_append_connection, read_chain_end
+from engine.attendance.ledger import (APPEND_ATTEMPTS, LedgerBusy, append_after, lone_append_connection,
+                                      read_chain_end)
 from engine.attendance.reading import SiteRef
 from engine.attendance.signals import punch_flags, travel_is_impossible
 from engine.attendance.timing import PunchTiming, punch_timing
@@ -132,8 +133,7 @@ def _append(connection: Connection, employee_id: int,
         punch = build(end.last_position)
         if append_after(connection=connection, punch=punch, end=end):
             return punch
-    raise Conflict("Other punches of yours kept arriving at the same moment. Send this one again.",
-                   code="punch_busy")
+    raise LedgerBusy("Other punches of yours kept arriving at the same moment. Send this one again.")
 
 
 def _gps_punch(*, settings: Settings, employee_id: int, data: GpsPunchInput, recorded_at: datetime,
