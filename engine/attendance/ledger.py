@@ -10,7 +10,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -64,6 +64,10 @@ class ChainEnd:
     last_hash: str
     # (latitude, longitude, effective_at) of the newest punch, when it has a position.
     last_position: tuple[float, float, datetime] | None
+
+
+class UnknownEmployee(LookupError):
+    """A punch for an employee id the directory does not have."""
 
 
 class LedgerBusy(Conflict):
@@ -154,21 +158,27 @@ def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool
     return True
 
 
-def append_punch(*, session: Session, punch: Punch) -> Punch:
-    """Chain `punch` after the employee's newest punch and insert it, in the session's transaction;
-    `punch.id` is set on return.
+def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch]) -> Punch:
+    """Append the punch `build` makes for the end of the employee's chain; `punch.id` is set on return.
 
-    For punches whose content does not depend on the punch before them (request effects, imports);
-    the phone punch reads the chain end itself, as its travel check needs the previous position.
+    When another punch of the employee gets in first, the end is read again and the punch rebuilt
+    (its content may depend on the punch before it, as the phone punch's travel check does).
     """
-    connection = session.connection()
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=punch.employee_id)
+        end = read_chain_end(connection=connection, employee_id=employee_id)
         if end is None:
-            raise ValueError(f"no employee with id {punch.employee_id}")
+            raise UnknownEmployee(f"no employee with id {employee_id}")
+        punch = build(end)
         if append_after(connection=connection, punch=punch, end=end):
             return punch
-    raise LedgerBusy("Other punches of this employee kept arriving at the same moment. Try again.")
+    raise LedgerBusy("Other punches of the same employee kept arriving at the same moment. Send this one again.")
+
+
+def append_punch(*, session: Session, punch: Punch) -> Punch:
+    """Chain `punch` after the employee's newest punch and insert it, in the session's transaction;
+    `punch.id` is set on return. For punches whose content does not depend on the punch before them.
+    """
+    return append_built(connection=session.connection(), employee_id=punch.employee_id, build=lambda _end: punch)
 
 
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.

@@ -5,15 +5,12 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine.attendance.ledger import (APPEND_ATTEMPTS, LedgerBusy, append_after, lone_append_connection,
-                                      read_chain_end)
+from engine.attendance.ledger import ChainEnd, UnknownEmployee, append_built, lone_append_connection
 from engine.attendance.reading import SiteRef
 from engine.attendance.signals import punch_flags, travel_is_impossible
 from engine.attendance.timing import PunchTiming, punch_timing
@@ -97,20 +94,24 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     match = geofence.sites.index().tag(data.longitude, data.latitude, data.accuracy_m)
     geocoded = None if match else geofence.geocoder.reverse(data.latitude, data.longitude)
 
-    def build(previous: tuple[float, float, datetime] | None) -> Punch:
+    def build(end: ChainEnd) -> Punch:
+        if not end.employee_active:
+            raise _not_in_directory()
         return _gps_punch(settings=settings, employee_id=employee_id, data=data, recorded_at=recorded_at,
-                          timing=timing, match=match, geocoded=geocoded, previous=previous,
+                          timing=timing, match=match, geocoded=geocoded, previous=end.last_position,
                           verification_required=selfie is not None, idempotency_key=idempotency_key,
                           fingerprint=fingerprint)
 
     try:
         if selfie is None:
             with lone_append_connection(session.get_bind()) as connection:
-                punch = _append(connection, employee_id, build)
+                punch = append_built(connection=connection, employee_id=employee_id, build=build)
         else:
-            punch = _append(session.connection(), employee_id, build)
+            punch = append_built(connection=session.connection(), employee_id=employee_id, build=build)
             attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
             session.commit()
+    except UnknownEmployee as exc:
+        raise _not_in_directory() from exc
     except IntegrityError:
         # The unique (employee, key) constraint is what makes a key idempotent: a retry's insert
         # fails on it, and nothing of the retry was written.
@@ -122,18 +123,9 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)
 
 
-def _append(connection: Connection, employee_id: int,
-            build: Callable[[tuple[float, float, datetime] | None], Punch]) -> Punch:
-    """The punch `build` makes from the previous position, appended to the employee's chain."""
-    for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id)
-        if end is None or not end.employee_active:
-            raise Unauthenticated("This employee is not active in the directory, so their sign-in no longer "
-                                  "counts.", code="token_invalid")
-        punch = build(end.last_position)
-        if append_after(connection=connection, punch=punch, end=end):
-            return punch
-    raise LedgerBusy("Other punches of yours kept arriving at the same moment. Send this one again.")
+def _not_in_directory() -> Unauthenticated:
+    return Unauthenticated("This employee is not active in the directory, so their sign-in no longer counts.",
+                           code="token_invalid")
 
 
 def _gps_punch(*, settings: Settings, employee_id: int, data: GpsPunchInput, recorded_at: datetime,
