@@ -31,17 +31,30 @@ def _unverified_issuer(token: str) -> str | None:
         return None
 
 
+def _invalid_token() -> Unauthenticated:
+    return Unauthenticated("The access token is invalid or expired.", code="token_invalid")
+
+
+def _app_token_subject(token: str | None) -> int | None:
+    """The employee id of a valid app token; None for no token or another issuer's; 401 for a bad app token."""
+    if not token or _unverified_issuer(token) != LOCAL_ISSUER:
+        return None
+    employee_id = verify_token(opsta().settings, token)
+    if employee_id is None:
+        raise _invalid_token()
+    return employee_id
+
+
 def _from_bearer(token: str) -> Employee:
     ctx = opsta()
-    if _unverified_issuer(token) == LOCAL_ISSUER:
-        employee_id = verify_token(ctx.settings, token)
-        employee = db().execute(_EMPLOYEE_WITH_ROLES, {"id": employee_id}).unique().scalar_one_or_none() \
-            if employee_id else None
+    employee_id = _app_token_subject(token)
+    if employee_id is not None:
+        employee = db().execute(_EMPLOYEE_WITH_ROLES, {"id": employee_id}).unique().scalar_one_or_none()
         if employee is None or not employee.active:
-            raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
+            raise _invalid_token()
         return employee
     if ctx.oidc_verifier is None:
-        raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
+        raise _invalid_token()
     from api.auth.oidc_tokens import InvalidToken
 
     try:
@@ -102,14 +115,8 @@ def token_subject_id() -> int:
     employee as `current_employee` does.
     """
     if "token_subject_id" not in g:
-        token = _bearer_token()
-        if token and _unverified_issuer(token) == LOCAL_ISSUER:
-            employee_id = verify_token(opsta().settings, token)
-            if employee_id is None:
-                raise Unauthenticated("The access token is invalid or expired.", code="token_invalid")
-            g.token_subject_id = employee_id
-        else:
-            g.token_subject_id = current_employee().id
+        employee_id = _app_token_subject(_bearer_token())
+        g.token_subject_id = employee_id if employee_id is not None else current_employee().id
     return g.token_subject_id
 
 
