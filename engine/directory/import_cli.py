@@ -9,6 +9,7 @@ import sys
 import click
 from tqdm import tqdm
 
+from engine.file_import_cli import exit_on_problems
 from engine.db import transaction
 from engine.directory.importer import import_employees_csv
 
@@ -47,11 +48,8 @@ def import_employees_command(obj, file: str, dry_run: bool) -> None:
                 session.rollback()
     finally:
         bar.close()
-    for problem in report.problems:
-        click.echo(str(problem))
-    if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) in {report.rows} row(s); nothing was written.", err=True)
-        sys.exit(1)
+    exit_on_problems(report.problems,
+                     f"{len(report.problems)} problem(s) in {report.rows} row(s); nothing was written.")
     verb = "would create" if dry_run else "created"
     click.echo(f"{report.rows} row(s) checked; {verb} {report.created}, "
                f"{'would update' if dry_run else 'updated'} {report.updated}."

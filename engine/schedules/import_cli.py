@@ -4,10 +4,9 @@ The command reads the session factory from the click context object (`obj.sessio
 """
 from __future__ import annotations
 
-import sys
-
 import click
 
+from engine.file_import_cli import exit_on_problems
 from engine.db import transaction
 from engine.schedules.holidays import import_holidays_file
 
@@ -22,11 +21,7 @@ def import_holidays_command(obj, file: str, dry_run: bool) -> None:
         report = import_holidays_file(session=session, path_or_file=file, dry_run=dry_run)
         if not report.written:
             session.rollback()
-    for problem in report.problems:
-        click.echo(str(problem))
-    if report.problems:
-        click.echo(f"{len(report.problems)} problem(s); nothing was written.", err=True)
-        sys.exit(1)
+    exit_on_problems(report.problems, f"{len(report.problems)} problem(s); nothing was written.")
     if dry_run:
         click.echo(f"{report.days} day(s) checked; would create {report.created}, would update {report.updated}. "
                    "Dry run: nothing was written.")
