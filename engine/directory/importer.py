@@ -114,23 +114,11 @@ def _cross_row_problems(rows: list[EmployeeRow], directory: _Directory) -> list[
     first_line_of_code: dict[str, int] = {}
     first_line_of_email: dict[str, int] = {}
     for row in rows:
-        code = row.code
-        if code:
-            if code in first_line_of_code:
-                first = first_line_of_code[code]
-                problems.append(LineProblem(row.line, f"duplicate code {code} (first on line {first})"))
-            else:
-                first_line_of_code[code] = row.line
+        _note_repeat(problems, first_line_of_code, row.code, row.line, "code")
         unit = row.values.get("unit_code")
         if unit and unit not in directory.unit_ids:
             problems.append(LineProblem(row.line, f"unknown unit '{unit}'"))
-        email = row.email
-        if email:
-            if email in first_line_of_email:
-                first = first_line_of_email[email]
-                problems.append(LineProblem(row.line, f"duplicate email {email} (first on line {first})"))
-            else:
-                first_line_of_email[email] = row.line
+        _note_repeat(problems, first_line_of_email, row.email, row.line, "email")
     file_codes = set(first_line_of_code)
 
     for row in rows:
@@ -148,6 +136,16 @@ def _cross_row_problems(rows: list[EmployeeRow], directory: _Directory) -> list[
 
     problems.extend(_loop_problems(rows, directory, first_line_of_code))
     return problems
+
+
+def _note_repeat(problems: list[LineProblem], first_line_of: dict[str, int], value: str, line: int, what: str) -> None:
+    """Remember the first line of `value`; a later line with the same value is a problem."""
+    if not value:
+        return
+    if value in first_line_of:
+        problems.append(LineProblem(line, f"duplicate {what} {value} (first on line {first_line_of[value]})"))
+    else:
+        first_line_of[value] = line
 
 
 def _loop_problems(rows: list[EmployeeRow], directory: _Directory,
