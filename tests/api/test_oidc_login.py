@@ -139,11 +139,14 @@ def test_local_sign_in_is_off_when_oidc_is_configured(sso_server):
     assert reply.status_code == 403 and reply.json()["code"] == "local_login_disabled"
 
 
+def _app_with(oidc_provider, database_url, **oidc):
+    return LiveServer(lambda url: create_app(make_settings(
+        database_url, public_url=url, oidc_discovery_url=oidc_provider.discovery_url,
+        oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret, **oidc))).start()
+
+
 def test_local_sign_in_can_be_enabled_beside_oidc_for_break_glass(oidc_provider, database_url, demo_org):
-    server = LiveServer(lambda url: create_app(make_settings(
-        database_url, public_url=url, local_login="true", oidc_discovery_url=oidc_provider.discovery_url,
-        oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret,
-        oidc_audience=oidc_provider.audience))).start()
+    server = _app_with(oidc_provider, database_url, local_login="true", oidc_audience=oidc_provider.audience)
     try:
         token = requests.post(f"{server.url}/api/auth/token", json={"username": "admin", "password": "demo"},
                               timeout=30).json()["access_token"]
@@ -153,12 +156,6 @@ def test_local_sign_in_can_be_enabled_beside_oidc_for_break_glass(oidc_provider,
         assert requests.get(f"{server.url}/api/me", headers=bearer(sso), timeout=30).status_code == 200
     finally:
         server.stop()
-
-
-def _app_with(oidc_provider, database_url, **oidc):
-    return LiveServer(lambda url: create_app(make_settings(
-        database_url, public_url=url, oidc_discovery_url=oidc_provider.discovery_url,
-        oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret, **oidc))).start()
 
 
 def test_without_an_api_audience_an_id_token_is_not_an_access_token(oidc_provider, database_url, demo_org):
