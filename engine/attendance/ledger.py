@@ -59,7 +59,6 @@ def punch_hash(punch: Punch, prev_hash: str) -> str:
 class ChainEnd:
     """Where an employee's chain ended when read: what a new punch is chained after and checked against."""
 
-    employee_id: int
     employee_active: bool
     last_hash: str
     # (latitude, longitude, effective_at) of the newest punch, when it has a position.
@@ -107,7 +106,7 @@ def read_chain_end(*, connection: Connection, employee_id: int) -> ChainEnd | No
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
     position = (latitude, longitude, effective_at) if latitude is not None else None
-    return ChainEnd(employee_id, active, last_hash or GENESIS_HASH, position)
+    return ChainEnd(active, last_hash or GENESIS_HASH, position)
 
 
 @contextmanager
