@@ -182,6 +182,17 @@ def test_punch_details(api, moc_site):
     assert len(detail["time"]) == 5 and detail["date"]
 
 
+def test_punches_cannot_be_changed_or_deleted_through_the_api(api, moc_site):
+    owner, admin = api.login("employee1"), api.login("admin")
+    punch = owner.post("/api/punches", json=punch_body(note="first")).json()
+    for client in (owner, admin):
+        for method in ("put", "patch", "delete"):
+            reply = getattr(client, method)(f"/api/punches/{punch['id']}", json=punch_body(note="changed"))
+            assert reply.status_code == 405 and reply.json()["code"] == "method_not_allowed"
+    assert owner.get(f"/api/punches/{punch['id']}").json()["note"] == "first"
+    assert owner.get("/api/me/punches").json()["total"] == 1
+
+
 @pytest.mark.parametrize("viewer, status", [
     ("employee1", 200), ("supervisor", 200), ("director", 200), ("hr", 200), ("admin", 200),
     ("employee2", 404), ("analyst", 404), ("device_admin", 404),
