@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
-from engine.devices.registry import create_device
+from engine.terminals.registry import create_device
 from engine.models import Employee, Site
 from engine.requests.flows import submit_request
 from engine.requests.forms import Submitted

@@ -31,7 +31,7 @@ class PeriodicJob:
 
 def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session], face_queue=None) -> list[PeriodicJob]:
     """The jobs with their intervals; `face_queue` is the app's queue in embedded mode."""
-    from engine.devices.silence import check_silent_devices
+    from engine.terminals.silence import check_silent_devices
     from engine.requests.scheduled import tick_due
     from engine.verification.scheduled import face_verification_tick
 

@@ -16,8 +16,8 @@ from api.context import db, opsta
 from devices.replies import UNAUTHORIZED_REPLY, http_date
 from devices.wire import encode_body
 from engine.db import utcnow
-from engine.devices import terminal
-from engine.devices.registry import admitted_device
+from engine.terminals import terminal
+from engine.terminals.registry import admitted_device
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ device_group.add_command(simulate)
 def check_silent(obj) -> None:
     """Notify admins about enabled devices silent for longer than OPSTA_DEVICE_SILENCE_MINUTES (once per silence)."""
     from engine.db import utcnow
-    from engine.devices.silence import check_silent_devices
+    from engine.terminals.silence import check_silent_devices
 
     with obj.session_factory() as session:
         silent = check_silent_devices(session=session, settings=obj.settings, now=utcnow())

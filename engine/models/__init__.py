@@ -1,6 +1,6 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount, LoginFailure
-from engine.models.devices import (
+from engine.models.terminals import (
     COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
     UnmatchedDeviceRecord,
 )

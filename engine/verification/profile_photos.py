@@ -66,7 +66,7 @@ def set_profile_photo(*, session: Session, settings: Settings, employee: Employe
 def _tell_devices(session: Session, employee: Employee, now: datetime | None) -> None:
     # The terminal enrollment capability may not be installed with this one; without it there is nothing to tell.
     try:
-        from engine.devices.enrollment import profile_photo_changed
+        from engine.terminals.enrollment import profile_photo_changed
     except ImportError:
         return
     profile_photo_changed(session=session, employee=employee, now=now)

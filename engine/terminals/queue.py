@@ -107,7 +107,7 @@ def _finish(command: DeviceCommand, *, return_code: int | None, explanation: str
 
 def _notify_enrollment(session: Session, command: DeviceCommand) -> None:
     # Imported here: enrollment queues its commands through this module.
-    from engine.devices.enrollment import command_finished
+    from engine.terminals.enrollment import command_finished
 
     command_finished(session=session, command=command)
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from devices.replies import parse_handshake_reply
 from engine.attendance.ledger import verify_chains
 from engine.models import Punch
-from tests.api.devices.conftest import EMP1, EMP2
+from tests.api.terminals.conftest import EMP1, EMP2
 
 
 def punch_count(session_factory) -> int:
@@ -101,7 +101,7 @@ def test_a_resent_batch_creates_nothing_twice(api, register, simulator, session_
 
 def test_a_database_error_answers_non_200_and_the_resend_is_stored(api, register, simulator, session_factory,
                                                                   monkeypatch):
-    import engine.devices.ingest as ingest
+    import engine.terminals.ingest as ingest
 
     register("DB0001")
     device = simulator("DB0001")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.devices.queue import OPEN_STATES
+from engine.terminals.queue import OPEN_STATES
 from engine.models import Device, DeviceCommand, UnmatchedDeviceRecord
 
 OPEN_COMMANDS_SHOWN = 50

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from click.testing import CliRunner
 
 from engine.db import utcnow
-from engine.devices.silence import check_silent_devices
-from tests.api.devices.conftest import EMP1
+from engine.terminals.silence import check_silent_devices
+from tests.api.terminals.conftest import EMP1
 
 PROBLEM = "application/problem+json"
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from devices.command_queue import parse_command_reply
 from engine.db import utcnow
-from engine.devices.queue import hand_out_commands, open_commands, queue_command
-from engine.devices.registry import create_device
+from engine.terminals.queue import hand_out_commands, open_commands, queue_command
+from engine.terminals.registry import create_device
 
 
 def test_unanswered_command_is_resent_then_failed(db_session, settings):

@@ -18,8 +18,8 @@ from devices.operlog import TaggedEntry, parse_operlog
 from devices.replies import OK_REPLY, HandshakeSettings, handshake_reply, time_reply
 from devices.wire import decode_body, numbered_lines
 from engine.config import Settings
-from engine.devices.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
-from engine.devices.queue import apply_results, hand_out_commands
+from engine.terminals.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
+from engine.terminals.queue import apply_results, hand_out_commands
 from engine.models import Device
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from devices.commands import face_photo_command, face_photo_delete_command, user_delete_command, user_update_command
 from engine.db import utcnow
-from engine.devices.queue import cancel, queue_command
+from engine.terminals.queue import cancel, queue_command
 from engine.models import Device, DeviceCommand, DeviceEnrollment, Employee, ProfilePhoto, Punch
 
 RECENT_SITE_DAYS = 90
