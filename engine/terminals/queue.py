@@ -2,10 +2,14 @@
 
 States: queued → sent (at, polls) → succeeded | failed (return code explained); a queued command
 replaced by a newer one of the same kind for the same employee becomes cancelled.
+
+The queue knows nothing of enrollment: `hand_out_commands` and `apply_results` return the commands
+they finished, and the terminal conversation (`terminal`) passes those on to `enrollment`.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -49,8 +53,16 @@ def cancel(command: DeviceCommand, *, now: datetime, why: str) -> None:
     command.done_at = now
 
 
-def hand_out_commands(*, session: Session, settings: Settings, device: Device, now: datetime) -> str:
-    """The getrequest reply: `OK` or `C:<id>:<command>` lines within the device limits; commits.
+@dataclass(frozen=True)
+class HandOut:
+    """A getrequest reply, and the commands that failed for good while it was made (no more sends)."""
+
+    body: str
+    given_up: list[DeviceCommand]
+
+
+def hand_out_commands(*, session: Session, settings: Settings, device: Device, now: datetime) -> HandOut:
+    """The getrequest reply: `OK` or `C:<id>:<command>` lines within the device limits (no commit).
 
     A command sent without a result for `device_command_resend_seconds` goes out again (DATA UPDATE and
     DELETE are idempotent), and fails after `device_command_max_sends` sends.
@@ -61,12 +73,12 @@ def hand_out_commands(*, session: Session, settings: Settings, device: Device, n
             DeviceCommand.state == "queued",
             and_(DeviceCommand.state == "sent", DeviceCommand.sent_at <= stale)))
         .order_by(DeviceCommand.id).limit(_CANDIDATES).with_for_update(skip_locked=True)))
-    ready = []
+    ready, given_up = [], []
     for command in candidates:
         if command.state == "sent" and command.polls >= settings.device_command_max_sends:
             _finish(command, return_code=None, now=now,
                     explanation=f"no result from the device after {command.polls} sends")
-            _notify_enrollment(session, command)
+            given_up.append(command)
         else:
             ready.append(command)
     batch = batch_commands([(c.id, c.command) for c in ready], codec=device.codec)
@@ -76,13 +88,13 @@ def hand_out_commands(*, session: Session, settings: Settings, device: Device, n
             command.state = "sent"
             command.sent_at = now
             command.polls += 1
-    session.commit()
-    return batch.body
+    return HandOut(body=batch.body, given_up=given_up)
 
 
-def apply_results(*, session: Session, device: Device, results: list[CommandResult], now: datetime) -> int:
-    """Record devicecmd results on this device's commands and their enrollments; commits; returns how many matched."""
-    matched = 0
+def apply_results(*, session: Session, device: Device, results: list[CommandResult],
+                  now: datetime) -> list[DeviceCommand]:
+    """Record devicecmd results on this device's commands (no commit); returns the commands they finished."""
+    finished = []
     for result in results:
         command = session.get(DeviceCommand, result.id)
         if command is None or command.device_id != device.id:
@@ -90,12 +102,10 @@ def apply_results(*, session: Session, device: Device, results: list[CommandResu
             continue
         if command.state in ("succeeded", "failed") and command.return_code == result.return_code:
             continue  # the device resent a devicecmd body we already took
-        matched += 1
         _finish(command, return_code=result.return_code, now=now,
                 explanation=explain_return_code(result.return_code))
-        _notify_enrollment(session, command)
-    session.commit()
-    return matched
+        finished.append(command)
+    return finished
 
 
 def _finish(command: DeviceCommand, *, return_code: int | None, explanation: str, now: datetime) -> None:
@@ -103,13 +113,6 @@ def _finish(command: DeviceCommand, *, return_code: int | None, explanation: str
     command.state = "succeeded" if return_code is not None and return_code >= 0 else "failed"
     command.explanation = explanation
     command.done_at = now
-
-
-def _notify_enrollment(session: Session, command: DeviceCommand) -> None:
-    # Imported here: enrollment queues its commands through this module.
-    from engine.terminals.enrollment import command_finished
-
-    command_finished(session=session, command=command)
 
 
 def open_commands(*, session: Session, device: Device) -> list[DeviceCommand]:

@@ -19,6 +19,7 @@ from devices.replies import OK_REPLY, HandshakeSettings, handshake_reply, time_r
 from devices.wire import decode_body, numbered_lines
 from engine.config import Settings
 from engine.terminals.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
+from engine.terminals.enrollment import command_finished
 from engine.terminals.queue import apply_results, hand_out_commands
 from engine.models import Device
 
@@ -111,11 +112,17 @@ def poll(*, session: Session, settings: Settings, device: Device, info: str | No
     """Answer getrequest: store `INFO=` when present, then hand out queued commands (or `OK`)."""
     if info:
         device.firmware_info = asdict(parse_info(info))
-    return hand_out_commands(session=session, settings=settings, device=device, now=now)
+    handed = hand_out_commands(session=session, settings=settings, device=device, now=now)
+    for command in handed.given_up:
+        command_finished(session=session, command=command)
+    session.commit()
+    return handed.body
 
 
 def command_results(*, session: Session, device: Device, body: bytes, now: datetime) -> str:
-    """Apply a devicecmd body (one or many `ID=…&Return=…&CMD=…` results)."""
+    """Apply a devicecmd body (one or many `ID=…&Return=…&CMD=…` results) and move the enrollments they finish."""
     results = parse_devicecmd(decode_body(body, device.codec))
-    apply_results(session=session, device=device, results=results, now=now)
+    for command in apply_results(session=session, device=device, results=results, now=now):
+        command_finished(session=session, command=command)
+    session.commit()
     return OK_REPLY

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from devices.command_queue import parse_command_reply
 from engine.db import utcnow
-from engine.terminals.queue import hand_out_commands, open_commands, queue_command
+from engine.terminals import terminal
+from engine.terminals.queue import open_commands, queue_command
 from engine.terminals.registry import create_device
 
 
@@ -14,18 +15,19 @@ def test_unanswered_command_is_resent_then_failed(db_session, settings):
     start = utcnow()
     wait = timedelta(seconds=settings.device_command_resend_seconds)
 
-    assert parse_command_reply(hand_out_commands(session=db_session, settings=settings, device=device,
-                                                 now=start)) == [(command.id, "CHECK")]
+    def poll(at):
+        return terminal.poll(session=db_session, settings=settings, device=device, info=None, now=at)
+
+    assert parse_command_reply(poll(start)) == [(command.id, "CHECK")]
     # too early for a resend: nothing to hand out
-    assert hand_out_commands(session=db_session, settings=settings, device=device, now=start + wait / 2) == "OK"
+    assert poll(start + wait / 2) == "OK"
     sends = 1
     while sends < settings.device_command_max_sends:
-        reply = hand_out_commands(session=db_session, settings=settings, device=device, now=start + wait * sends)
-        assert parse_command_reply(reply) == [(command.id, "CHECK")]
+        assert parse_command_reply(poll(start + wait * sends)) == [(command.id, "CHECK")]
         sends += 1
     assert command.polls == settings.device_command_max_sends and command.state == "sent"
 
-    assert hand_out_commands(session=db_session, settings=settings, device=device, now=start + wait * 10) == "OK"
+    assert poll(start + wait * 10) == "OK"
     assert command.state == "failed" and command.return_code is None
     assert command.explanation == f"no result from the device after {settings.device_command_max_sends} sends"
     assert open_commands(session=db_session, device=device) == []
