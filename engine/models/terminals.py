@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from devices.punch_meaning import DEFAULT_STATE_MAP
 from engine.db import Base, UTCDateTime, utcnow
 from engine.models.directory import Employee
 from engine.models.sites import Site
@@ -15,7 +16,7 @@ ENROLLMENT_STATES = ("pending", "enrolled", "failed", "removing", "removed")
 
 
 def _default_state_map() -> dict:
-    return {"0": "in", "1": "out"}
+    return dict(DEFAULT_STATE_MAP)
 
 
 class Device(Base):

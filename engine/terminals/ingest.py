@@ -14,8 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from devices.attlog import AttlogRecord, parse_attlog
-from devices.punch_reading import DevicePunch, read_punch
+from devices.attlog import DevicePunch, read_punches
 from devices.wire import LineReject
 from engine.attendance.ledger import append_punches
 from engine.config import Settings
@@ -73,21 +72,10 @@ def store_attlog(*, session: Session, settings: Settings, device: Device, text: 
     raise AssertionError("unreachable")
 
 
-def _read(records: list[AttlogRecord], device: Device) -> tuple[list[DevicePunch], list[Unmatched]]:
-    punches, unmatched = [], []
-    for record in records:
-        try:
-            punches.append(read_punch(record, tz=device.timezone, state_map=device.state_map))
-        except (ValueError, OverflowError, OSError) as exc:  # e.g. an epoch the zone database cannot place
-            unmatched.append(Unmatched(record.line_no, record.raw, f"unreadable time ({exc})"))
-    return punches, unmatched
-
-
 def _store_attlog_once(session: Session, settings: Settings, device: Device, text: str,
                        now: datetime) -> AttlogOutcome:
-    records, rejects = parse_attlog(text)
-    punches, unmatched = _read(records, device)
-    unmatched += [Unmatched(r.line_no, r.raw, f"malformed line: {r.reason}") for r in rejects]
+    punches, rejects = read_punches(text, tz=device.timezone, state_map=device.state_map)
+    unmatched = rejects_as_unmatched(rejects)
 
     pins = sorted({p.pin for p in punches})
     employees = {code: (id_, active) for id_, code, active in session.execute(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from devices.punch_meaning import DEFAULT_STATE_MAP
 from devices.replies import TIMEZONE_FORMATS
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import Device, Site, UnauthorizedDeviceAttempt
@@ -91,7 +92,7 @@ def create_device(*, session: Session, sn: str, name: str, site_id: int | None =
     if not SN_PATTERN.match(sn):
         raise InvalidInput("sn must be 1 to 64 letters, digits, '.', '_' or '-'.", code="sn_invalid", field="sn")
     values = _checked(session, dict(name=name, site_id=site_id, timezone=timezone, timezone_format=timezone_format,
-                                    state_map=state_map or {"0": "in", "1": "out"}, codec=codec, enabled=enabled))
+                                    state_map=state_map or dict(DEFAULT_STATE_MAP), codec=codec, enabled=enabled))
     device = Device(sn=sn, **values)
     session.add(device)
     try:

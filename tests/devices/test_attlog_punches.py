@@ -1,6 +1,7 @@
+"""ATTLOG bodies resolved for one device: UTC instants, directions from the state map, verify methods."""
 from datetime import datetime, timezone
 
-from devices.punch_reading import read_punches
+from devices.attlog import read_punches
 from devices.wire import decode_body
 
 
@@ -21,3 +22,10 @@ def test_device_maps_are_applied():
     assert (punches[0].state, punches[0].direction, punches[0].method.name) == (2, "out", "pin")
     unmapped, _ = read_punches("7\t2025-06-02 12:00:00\t255\t15\n", tz="Asia/Bangkok")
     assert (unmapped[0].state, unmapped[0].direction) == (255, None)
+
+
+def test_a_time_the_zone_cannot_place_is_a_reject_not_an_error():
+    punches, rejects = read_punches("7\t9999-12-31 23:00:00\t0\t15\n7\t2025-06-02 12:00:00\t1\t15\n",
+                                    tz="America/New_York")
+    assert [p.line_no for p in punches] == [2]
+    assert [(r.line_no, r.reason.split(" (")[0]) for r in rejects] == [(1, "bad time")]
