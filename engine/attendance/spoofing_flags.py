@@ -1,4 +1,4 @@
-"""Spoofing signals. A suspicious punch is never dropped; it carries flags a supervisor sees."""
+"""Spoofing flags of a phone punch. A suspicious punch is never dropped; it carries flags a supervisor sees."""
 from __future__ import annotations
 
 import math
