@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from engine.driver_statement import DriverStatement
+from engine.attendance.driver_statement import DriverStatement
 from engine.errors import Conflict
 from engine.models import Employee, LedgerHead, Punch
 

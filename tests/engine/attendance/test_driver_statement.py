@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import bindparam, exc, select, text
 
-from engine.driver_statement import DriverStatement
+from engine.attendance.driver_statement import DriverStatement
 from engine.models import OrgUnit
 
 pytestmark = pytest.mark.postgres_only
