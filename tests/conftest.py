@@ -125,8 +125,8 @@ def api(live_app, clean_db):
 
 @pytest.fixture
 def demo_org(session_factory, settings, clean_db):
-    """The demo organisation (see engine/demo.py), with local accounts whose password is 'demo'."""
-    from engine.demo import DEMO_PEOPLE, seed_demo
+    """The demo organisation (see engine/demo/), with local accounts whose password is 'demo'."""
+    from engine.demo.organisation import DEMO_PEOPLE, seed_demo
 
     with session_factory() as session:
         seed_demo(session=session, settings=settings, attendance=False)

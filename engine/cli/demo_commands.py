@@ -5,7 +5,7 @@ from engine.migrate import upgrade_database
 
 
 def print_demo_accounts(settings, people) -> None:
-    from engine.demo_requests import DEMO_DEVICE_SN
+    from engine.demo.requests import DEMO_DEVICE_SN
 
     click.echo("Demo accounts (password: value of OPSTA_DEMO_PASSWORD, default 'demo'):")
     for person in people:
@@ -18,7 +18,7 @@ def print_demo_accounts(settings, people) -> None:
 def ensure_demo(obj) -> bool:
     """Migrate and seed the demo data unless the database already holds people. True if seeded now."""
     from engine.db import transaction
-    from engine.demo import DEMO_PEOPLE, demo_already_seeded, seed_demo
+    from engine.demo.organisation import DEMO_PEOPLE, demo_already_seeded, seed_demo
 
     upgrade_database(obj.settings.database_url)
     with transaction(obj.session_factory) as session:

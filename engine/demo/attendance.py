@@ -36,7 +36,8 @@ HABITS = {
 }
 
 
-def _holiday_dir():
+def holiday_dir():
+    """The folder of the holiday files shipped with the schedules package."""
     from pathlib import Path
 
     import engine.schedules
@@ -76,7 +77,7 @@ def seed_demo_attendance(*, session: Session, settings: Settings, people: dict[s
                          today: date | None = None, days: int = 35) -> Site:
     """Holidays, the MOC-OPS site and `days` days of punches up to yesterday for the demo team."""
     for name in HOLIDAY_FILES:
-        import_holidays_file(session=session, path_or_file=_holiday_dir() / name)
+        import_holidays_file(session=session, path_or_file=holiday_dir() / name)
     ensure_default_schedule(session=session)
     feature = load_demo_site_geojson()
     site = create_site(session=session, name=feature["properties"]["name"], geometry=feature["geometry"],

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine.accounts.service import set_local_account
 from engine.config import Settings
-from engine.demo_attendance import seed_demo_attendance
-from engine.demo_requests import seed_demo_requests
+from engine.demo.attendance import seed_demo_attendance
+from engine.demo.requests import seed_demo_requests
 from engine.models import Employee, EmployeeRole, OrgUnit
 
 
