@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from api.auth.principal import current_employee, login_required, token_subject_id
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
-from engine.attendance.reading import as_view, punch_history, visible_punch
+from engine.attendance.queries import as_view, punch_history, visible_punch
 from engine.attendance.recording import GpsPunchInput, record_gps_punch
 from engine.errors import InvalidInput
 from engine.verification.queue import send_verification

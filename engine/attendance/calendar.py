@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from engine.attendance.day_rules import day_status
 from engine.attendance.punch_days import TimedPunch, assign_punch_days, punch_window
-from engine.attendance.reading import as_view
+from engine.attendance.queries import as_view
 from engine.attendance.thai_calendar import CalendarMonth, thai_date_short, thai_weekday_name
 from engine.config import Settings
 from engine.db import utcnow

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.attendance.ledger import ChainEnd, UnknownEmployee, append_built, lone_append_connection
-from engine.attendance.reading import SiteRef
+from engine.attendance.queries import SiteRef
 from engine.attendance.spoofing_flags import punch_flags, travel_is_impossible
 from engine.attendance.timing import PunchTiming, punch_timing
 from engine.config import Settings

@@ -104,7 +104,7 @@ def _own_request(session: Session, request_id: int, employee: Employee) -> Appro
     if request is None:
         raise NotFound("No request with this id is visible to you.", code="request_not_found")
     if request.requester_id != employee.id:
-        from engine.requests.reading import can_view
+        from engine.requests.queries import can_view
 
         if can_view(session=session, viewer=employee, request=request):
             raise Forbidden("Only the requester can change or cancel a request.", code="not_requester")

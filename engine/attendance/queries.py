@@ -1,4 +1,4 @@
-"""Reading punches back: one punch with access checks, and the paginated history."""
+"""Punch queries: one punch with access checks, and the paginated history."""
 from __future__ import annotations
 
 from dataclasses import dataclass

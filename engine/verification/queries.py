@@ -1,4 +1,4 @@
-"""Reading verification results: failed jobs for hr, and a punch's selfie for those who may see the punch."""
+"""Selfie-check queries: failed checks for hr, and a punch's selfie for those who may see the punch."""
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,4 @@
-"""Reading requests back: who may see one, its timeline, the caller's own list, the inbox view."""
+"""Request queries: who may see one, its timeline, the caller's own list, the inbox view."""
 from __future__ import annotations
 
 from datetime import date
