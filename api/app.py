@@ -46,8 +46,8 @@ def _build_oidc_verifier(settings: Settings):
 
 def _start_services(context: OpstaContext, settings: Settings) -> None:
     """The per-process helpers routes reach through `opsta().services`."""
-    from engine.verification.config import prepare_face_runtime
-    from engine.verification.queue import face_queue
+    from engine.face_checks.config import prepare_face_runtime
+    from engine.face_checks.queue import face_queue
 
     context.services["geofence"] = Geofence(
         sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m,

@@ -33,7 +33,7 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
     """The jobs with their intervals; `face_queue` is the app's queue in embedded mode."""
     from engine.terminals.silence import check_silent_devices
     from engine.requests.scheduled import tick_due
-    from engine.verification.scheduled import face_verification_tick
+    from engine.face_checks.scheduled import face_verification_tick
 
     def silent_devices(now: datetime):
         with session_factory() as session:

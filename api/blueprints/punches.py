@@ -11,8 +11,8 @@ from api.context import db, opsta
 from engine.attendance.queries import as_view, punch_history, visible_punch
 from engine.attendance.recording import GpsPunchInput, record_gps_punch
 from engine.errors import InvalidInput
-from engine.verification.queue import send_verification
-from engine.verification.selfies import prepare_selfie
+from engine.face_checks.queue import send_verification
+from engine.face_checks.selfies import prepare_selfie
 
 
 class PunchBlueprint(Blueprint):

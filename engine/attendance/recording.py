@@ -18,7 +18,7 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, Unauthenticated
 from engine.models import Punch
-from engine.verification.selfies import PreparedSelfie, attach_selfie
+from engine.face_checks.selfies import PreparedSelfie, attach_selfie
 from geo import ReverseGeocoder, SiteIndexCache, SiteMatch, place_label
 
 

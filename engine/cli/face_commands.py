@@ -14,7 +14,7 @@ def face() -> None:
 @click.pass_obj
 def status(obj, as_json: bool) -> None:
     """Show the configured model, where its weights are, and whether they load."""
-    from engine.verification.config import face_config, prepare_face_runtime
+    from engine.face_checks.config import face_config, prepare_face_runtime
     from face.status import face_status
 
     prepare_face_runtime(obj.settings)
@@ -39,7 +39,7 @@ def status(obj, as_json: bool) -> None:
 @click.pass_obj
 def sweep(obj) -> None:
     """Re-send verification jobs that were never sent (broker down) or never finished."""
-    from engine.verification.scheduled import sweep_verification_outbox
+    from engine.face_checks.scheduled import sweep_verification_outbox
 
     result = sweep_verification_outbox(obj.session_factory, obj.settings)
     click.echo(f"due: {result['due']}, sent: {result['sent']}")
@@ -51,7 +51,7 @@ def sweep(obj) -> None:
 @click.pass_obj
 def purge(obj) -> None:
     """Delete selfies older than OPSTA_SELFIE_RETENTION_DAYS (verdicts and fingerprints stay)."""
-    from engine.verification.scheduled import purge_selfies
+    from engine.face_checks.scheduled import purge_selfies
 
     deleted = purge_selfies(obj.session_factory, obj.settings)
     click.echo(f"deleted {deleted} selfies older than {obj.settings.selfie_retention_days} days")

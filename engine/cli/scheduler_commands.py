@@ -10,7 +10,7 @@ def scheduler(obj, once: bool) -> None:
     import threading
 
     from engine.scheduler import periodic_jobs, run_forever, run_once
-    from engine.verification.config import prepare_face_runtime
+    from engine.face_checks.config import prepare_face_runtime
 
     prepare_face_runtime(obj.settings)
     jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory)

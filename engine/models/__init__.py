@@ -12,7 +12,7 @@ from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQU
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sites import Site
-from engine.models.verification import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
+from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
                                         VerificationJob)
 from engine.models.workflow import (Delegation, InboxTask, OutboxMessage, ProcessInstance, ProcessVersion,
                                     WorkflowEventRow)

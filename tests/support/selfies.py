@@ -1,4 +1,7 @@
-"""Face verification through the app: the real model, the real photos, the embedded or a Redis worker."""
+"""Selfie checks through the app: punches with selfies, profile photos, waiting for a verdict.
+
+The two fixtures are imported by the conftest of each test package that runs the real model in the app.
+"""
 from __future__ import annotations
 
 import time
@@ -17,7 +20,7 @@ def face_thread_owns_the_models():
     `face.model.face_models` binds the models to the first thread that loads them; the library
     tests (tests/face) load them in pytest's main thread, while the app runs face work on its
     face thread. Both never run at the same time, so the main thread's entry is set aside for
-    this package and put back afterwards.
+    the importing test package and put back afterwards.
     """
     import face.model
 

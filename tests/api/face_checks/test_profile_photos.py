@@ -12,7 +12,7 @@ from face.intake import read_photo
 from face.config import FaceConfig
 from tests.face.photos import (blurred, darkened, jpeg, photo_bytes, photo_image, rotated, shrunk_into_frame,
                                side_by_side)
-from tests.verification.conftest import set_profile_photo
+from tests.support.selfies import set_profile_photo
 
 pytestmark = pytest.mark.slow  # the real face model
 

@@ -9,7 +9,7 @@ from engine.cli import main
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.face.photos import photo_bytes
-from tests.verification.conftest import selfie_punch, wait_for_verdict
+from tests.support.selfies import selfie_punch, wait_for_verdict
 
 pytestmark = pytest.mark.slow
 

@@ -11,18 +11,18 @@ from sqlalchemy import select, update
 from api.app import create_app
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
-from engine.verification.scheduled import sweep_verification_outbox
+from engine.face_checks.scheduled import sweep_verification_outbox
 from tests.conftest import make_settings
 from tests.face.photos import photo_bytes
 from tests.support.api_client import ApiClient
 from tests.support.dramatiq_worker import DramatiqWorker
 from tests.support.live_server import LiveServer
 from tests.support.redis_server import RedisServer
-from tests.verification.conftest import selfie_punch, set_profile_photo, wait_for_verdict
+from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
 
 pytestmark = pytest.mark.slow  # real model in real worker processes
 
-WORKER_MODULE = "engine.verification.tasks"
+WORKER_MODULE = "engine.face_checks.worker"
 # Small retry numbers so a failing job reaches `error` within seconds.
 JOB_SETTINGS = dict(face_job_max_attempts=3, face_job_min_backoff_ms=200, face_job_max_backoff_ms=500)
 
@@ -51,7 +51,7 @@ def redis_app(redis_settings):
 
 @pytest.fixture
 def start_worker(redis_settings, tmp_path):
-    """Start real `dramatiq engine.verification.tasks` workers; all are stopped after the test."""
+    """Start real `dramatiq engine.face_checks.worker` workers; all are stopped after the test."""
     workers = []
 
     def start(**overrides) -> DramatiqWorker:

@@ -1,4 +1,4 @@
-"""Entry module of the face workers: `dramatiq engine.verification.tasks --queues face --threads 1`.
+"""Entry module of the face workers: `dramatiq engine.face_checks.worker --queues face --threads 1`.
 
 Importing it reads the settings from the environment (and `.env`), links the offline model
 weights, sets the Redis broker as Dramatiq's global broker and declares `verify_selfie_job`.
@@ -11,8 +11,8 @@ from dotenv import load_dotenv
 
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
-from engine.verification.config import prepare_face_runtime
-from engine.verification.queue import face_queue
+from engine.face_checks.config import prepare_face_runtime
+from engine.face_checks.queue import face_queue
 
 load_dotenv(override=False)
 settings = Settings.from_env()

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.models import FaceVerification, Punch, SelfieImage, VerificationJob
-from engine.verification.config import face_config
-from engine.verification.profile_photos import upload_rejected
+from engine.face_checks.config import face_config
+from engine.face_checks.profile_photos import upload_rejected
 from face.intake import PhotoRejected, read_photo
 
 STORED_JPEG_QUALITY = 85

@@ -16,8 +16,8 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.models import FaceVerification, ProfilePhoto, Punch, SelfieImage, VerificationJob
 from engine.notifications.service import notify
-from engine.verification.config import face_config
-from engine.verification.face_thread import run_on_face_thread
+from engine.face_checks.config import face_config
+from engine.face_checks.face_thread import run_on_face_thread
 from face.replay import Fingerprint
 
 log = logging.getLogger(__name__)

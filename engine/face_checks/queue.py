@@ -2,7 +2,7 @@
 
 Jobs are sent after the punch's transaction commits; a failed send only leaves the outbox row
 unsent, for the sweeper. Face work needs one thread per process: workers run
-`dramatiq engine.verification.tasks --queues face --threads 1`, the embedded worker one thread.
+`dramatiq engine.face_checks.worker --queues face --threads 1`, the embedded worker one thread.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.config import Settings
 from engine.db import utcnow
 from engine.models import VerificationJob
-from engine.verification.jobs import check_punch_selfie
+from engine.face_checks.jobs import check_punch_selfie
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,10 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.directory.service import can_view_employee
 from engine.errors import DomainError, InvalidInput, NotFound
+from engine.face_checks.config import face_config
+from engine.face_checks.face_thread import run_on_face_thread
 from engine.models import Employee, ProfilePhoto
-from engine.verification.config import face_config
-from engine.verification.face_thread import run_on_face_thread
+from engine.terminals.enrollment import profile_photo_changed
 from face.intake import PhotoRejected, read_photo, sniff_photo_type
 
 log = logging.getLogger(__name__)
@@ -58,18 +59,9 @@ def set_profile_photo(*, session: Session, settings: Settings, employee: Employe
     )
     session.add(stored)
     session.flush()
-    _tell_devices(session, employee, now)
+    profile_photo_changed(session=session, employee=employee, now=now)  # onto the employee's terminals
     session.commit()
     return stored, checks
-
-
-def _tell_devices(session: Session, employee: Employee, now: datetime | None) -> None:
-    # The terminal enrollment capability may not be installed with this one; without it there is nothing to tell.
-    try:
-        from engine.terminals.enrollment import profile_photo_changed
-    except ImportError:
-        return
-    profile_photo_changed(session=session, employee=employee, now=now)
 
 
 def current_profile_photo(*, session: Session, employee_id: int) -> ProfilePhoto | None:

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.face.photos import blurred, darkened, jpeg, photo_bytes, photo_image, side_by_side
-from tests.verification.conftest import selfie_punch, set_profile_photo, wait_for_verdict
+from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
 
 pytestmark = pytest.mark.slow  # the real face model
 
@@ -117,7 +117,7 @@ def test_bad_selfie_uploads_are_refused(obama_employee):
 
 
 def test_selfies_are_purged_after_retention_but_the_verdict_stays(obama_employee, session_factory, settings):
-    from engine.verification.scheduled import purge_selfies
+    from engine.face_checks.scheduled import purge_selfies
 
     punch, verdict = punch_and_verdict(obama_employee, photo_bytes("obama2.jpg"))
     assert purge_selfies(session_factory, settings, now=utcnow() + timedelta(days=89)) == 0
