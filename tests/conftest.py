@@ -77,9 +77,9 @@ def db_session(session_factory, clean_db):
 from argon2 import PasswordHasher  # noqa: E402
 
 from api.app import create_app  # noqa: E402
-from engine.config import Settings  # noqa: E402
 from tests.support.api_client import ApiClient  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.settings import make_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -91,14 +91,6 @@ def cheap_password_hashing():
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     accounts._hasher = original
-
-
-def make_settings(database_url: str, **overrides) -> Settings:
-    values = dict(database_url=database_url, secret_key="test-secret-key-0123456789abcdef",
-                  broker_url="memory://", demo_password="demo", local_login="true",
-                  public_url="http://127.0.0.1")
-    values.update(overrides)
-    return Settings.from_env(environ={}, **values)
 
 
 @pytest.fixture(scope="session")

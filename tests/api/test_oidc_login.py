@@ -3,7 +3,7 @@ import pytest
 import requests
 
 from api.app import create_app
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 from tests.support.live_server import LiveServer
 
 EMP1_CODE = "100059150"

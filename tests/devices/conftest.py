@@ -1,6 +1,6 @@
 import pytest
 
-from tests.devices.scripted_iclock import ScriptedIclock
+from tests.support.scripted_iclock import ScriptedIclock
 
 
 @pytest.fixture

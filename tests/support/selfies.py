@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.face.photos import photo_bytes
+from tests.support.photos import photo_bytes
 
 PUNCH_FIELDS = {"direction": "in", "latitude": "13.8620", "longitude": "100.5125", "accuracy_m": "10"}
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.models import ProfilePhoto
 from face.intake import read_photo
 from face.config import FaceConfig
-from tests.face.photos import (blurred, darkened, jpeg, photo_bytes, photo_image, rotated, shrunk_into_frame,
+from tests.support.photos import (blurred, darkened, jpeg, photo_bytes, photo_image, rotated, shrunk_into_frame,
                                side_by_side)
 from tests.support.selfies import set_profile_photo
 

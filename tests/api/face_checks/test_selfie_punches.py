@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
-from tests.face.photos import blurred, darkened, jpeg, photo_bytes, photo_image, side_by_side
+from tests.support.photos import blurred, darkened, jpeg, photo_bytes, photo_image, side_by_side
 from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
 
 pytestmark = pytest.mark.slow  # the real face model

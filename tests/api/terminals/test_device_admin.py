@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from engine.db import utcnow
 from engine.terminals.silence import check_silent_devices
-from tests.api.terminals.conftest import EMP1
+from tests.support.terminals import EMP1
 
 PROBLEM = "application/problem+json"
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from engine.terminals.enrollment import employee_devices, profile_photo_changed
 from engine.directory.importer import import_employees_csv
 from engine.models import Employee
-from tests.api.terminals.conftest import EMP1, EMP2, EMP3, drain, jpeg, set_profile_photo
+from tests.support.terminals import EMP1, EMP2, EMP3, drain, jpeg, set_profile_photo
 
 
 def by_code(overview: dict) -> dict:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from devices.replies import parse_handshake_reply
 from engine.attendance.ledger import verify_chains
 from engine.models import Punch
-from tests.api.terminals.conftest import EMP1, EMP2
+from tests.support.terminals import EMP1, EMP2
 
 
 def punch_count(session_factory) -> int:

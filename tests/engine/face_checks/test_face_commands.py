@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from engine.cli import main
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
-from tests.face.photos import photo_bytes
+from tests.support.photos import photo_bytes
 from tests.support.selfies import selfie_punch, wait_for_verdict
 
 pytestmark = pytest.mark.slow

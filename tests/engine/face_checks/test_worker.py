@@ -12,8 +12,8 @@ from api.app import create_app
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from engine.face_checks.scheduled import sweep_verification_outbox
-from tests.conftest import make_settings
-from tests.face.photos import photo_bytes
+from tests.support.settings import make_settings
+from tests.support.photos import photo_bytes
 from tests.support.api_client import ApiClient
 from tests.support.dramatiq_worker import DramatiqWorker
 from tests.support.live_server import LiveServer
