@@ -9,6 +9,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY api ./api
+COPY cli ./cli
 COPY engine ./engine
 COPY face ./face
 COPY geo ./geo

@@ -20,13 +20,13 @@ run: $(STAMP)
 ## The whole suite: on PostgreSQL (127.0.0.1:5432), then the database-backed part again on SQLite
 test: $(STAMP)
 	$(PY) -m pytest
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only and not slow"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
 
 test-postgres: $(STAMP)
 	$(PY) -m pytest
 
 test-sqlite: $(STAMP)
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only and not slow"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -9,5 +9,5 @@
 - `replies`: handshake option block, `Date` header, `type=time` reply.
 - `commands`: server → device command text; `command_queue`: packing `C:<id>:` replies;
   `command_results`: `/iclock/devicecmd` results and return codes.
-- `simulator` / `simulator_cli`: a terminal over real HTTP and its `opsta device simulate` command.
+- `simulator`: a terminal over real HTTP (`opsta device simulate` in `cli/device.py` drives it).
 """

@@ -1,7 +1,6 @@
 """The device admin API, terminal punches in the calendar and punch detail, and the silence alert."""
 from datetime import datetime, timedelta
 
-from click.testing import CliRunner
 
 from engine.db import utcnow
 from engine.terminals.silence import check_silent_devices
@@ -105,18 +104,3 @@ def test_a_silent_device_alerts_admins_once_per_silence(api, register, simulator
     with session_factory() as s:
         much_later = utcnow() + timedelta(minutes=settings.device_silence_minutes + 5)
         assert [d.sn for d in check_silent_devices(session=s, settings=settings, now=much_later)] == ["SIL001"]
-
-
-def test_cli_check_silent_and_simulate(api, register, live_app, database_url):
-    from engine.cli import main
-
-    register("CLI001", name="CLI")
-    runner = CliRunner()
-    simulated = runner.invoke(main, ["device", "simulate", "--url", live_app.url, "--sn", "CLI001",
-                                     "--pins", EMP1, "--punches", "2", "--polls", "1", "--delay", "0"],
-                              env={"OPSTA_DATABASE_URL": database_url})
-    assert simulated.exit_code == 0, simulated.output
-    assert "done: 2 punch(es) sent" in simulated.output
-    silent = runner.invoke(main, ["device", "check-silent"], env={"OPSTA_DATABASE_URL": database_url})
-    assert silent.exit_code == 0, silent.output
-    assert "0 device(s) newly reported silent" in silent.output

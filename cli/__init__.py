@@ -1,4 +1,8 @@
-"""The `opsta` command line."""
+"""The `opsta` command line: every command, one module per command group.
+
+Commands parse their arguments, call engine services with a session from `obj.session_factory`
+and print the result; the `opsta` entry point is `cli:main`.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,11 +43,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from engine.cli import (audit_commands, bpmn_commands, db_commands, demo_commands, device_commands,
-                            face_commands, import_commands, run_commands, scheduler_commands)
+    from cli import audit, bpmn, db, demo, device, face, imports, run, scheduler
 
-    for module in (db_commands, demo_commands, run_commands, import_commands, audit_commands, bpmn_commands,
-                   scheduler_commands, device_commands, face_commands):
+    for module in (db, demo, run, imports, audit, bpmn, scheduler, device, face):
         for command in module.COMMANDS:
             main.add_command(command)
 

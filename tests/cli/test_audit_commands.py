@@ -4,7 +4,7 @@ from datetime import datetime
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from engine.cli import main
+from cli import main
 from tests.support.punches import add_punch
 
 

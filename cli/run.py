@@ -15,7 +15,7 @@ def run(obj, host: str, port: int, demo: bool) -> None:
     from werkzeug.serving import run_simple
 
     from api.app import create_app
-    from engine.cli.demo_commands import ensure_demo
+    from cli.demo import ensure_demo
     from engine.migrate import upgrade_database
     from engine.scheduler import start_scheduler_thread
 

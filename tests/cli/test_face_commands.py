@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from engine.cli import main
+from cli import main
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.support.photos import photo_bytes

@@ -1,4 +1,4 @@
-"""`opsta device simulate`: drive one simulated terminal against a running OPS-TA server."""
+"""`opsta device …`: the terminal simulator and the silent-device check."""
 from __future__ import annotations
 
 import time
@@ -9,7 +9,12 @@ import click
 from devices.simulator import DeviceGaveUp, SimulatedDevice
 
 
-@click.command("simulate")
+@click.group("device")
+def device_group() -> None:
+    """Face terminals (ZKTeco push)."""
+
+
+@device_group.command("simulate")
 @click.option("--url", required=True, help="Server base URL, e.g. http://127.0.0.1:8000")
 @click.option("--sn", required=True, help="Device serial number (must be registered on the server).")
 @click.option("--pins", required=True, help="Comma-separated PINs to punch for, e.g. 1001,1002.")
@@ -51,3 +56,22 @@ def simulate(url, sn, pins, punches, codec, tz, verify, polls, delay, crlf, retr
     click.echo(f"[{sn}] done: {len(device.punches)} punch(es) sent; device users: "
                + (", ".join(f"{u.pin}={u.name!r}{' +photo' if u.photo else ''}" for u in device.users.values())
                   or "none"))
+
+
+
+@device_group.command("check-silent")
+@click.pass_obj
+def check_silent(obj) -> None:
+    """Notify admins about enabled devices silent for longer than OPSTA_DEVICE_SILENCE_MINUTES (once per silence)."""
+    from engine.db import utcnow
+    from engine.terminals.silence import check_silent_devices
+
+    with obj.session_factory() as session:
+        silent = check_silent_devices(session=session, settings=obj.settings, now=utcnow())
+        for device in silent:
+            seen = device.last_seen_at.isoformat() if device.last_seen_at else "never"
+            click.echo(f"silent: {device.sn} ({device.name}), last seen {seen}")
+    click.echo(f"{len(silent)} device(s) newly reported silent")
+
+
+COMMANDS = [device_group]

@@ -1,13 +1,13 @@
-"""`opsta bpmn validate|publish` and `opsta scheduler --once` against the test database."""
+"""`opsta bpmn validate|publish` against the test database."""
 from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.cli import main
+from cli import main
 from engine.models import ProcessVersion
 
-BPMN_DIR = Path(__file__).resolve().parents[3] / "bpmn"
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 
 def _run(database_url, *args):
@@ -52,10 +52,3 @@ def test_publish_stores_a_version_only_when_content_changed(tmp_path, database_u
         current = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == "overtime_request",
                                                               ProcessVersion.is_current.is_(True)))
         assert current.version == 2 and current.published_by == "cli"
-
-
-def test_scheduler_once(database_url, clean_db):
-    result = _run(database_url, "scheduler", "--once")
-    assert result.exit_code == 0, result.output
-    assert "bpmn timers: 0" in result.output
-    assert "selfie verification sweep:" in result.output and "silent devices: 0" in result.output

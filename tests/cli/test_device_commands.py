@@ -1,11 +1,14 @@
+"""`opsta device simulate` against a scripted iclock server and the live app, and `opsta device check-silent`."""
 from click.testing import CliRunner
 
+from cli import main
+from cli.device import simulate
 from devices.attlog import parse_attlog
 from devices.command_queue import batch_commands
 from devices.command_results import parse_devicecmd
 from devices.commands import user_update_command
-from devices.simulator_cli import simulate
 from devices.wire import decode_body
+from engine.terminals.registry import create_device
 
 
 def test_cli_handshakes_punches_and_applies_commands(iclock):
@@ -35,3 +38,17 @@ def test_cli_fails_cleanly_when_never_authorised(iclock):
                                            "--retry-pause", "0", "--handshake-tries", "3"])
     assert result.exit_code != 0
     assert "handshake refused 3 times" in result.output
+
+
+def test_simulate_against_the_live_app_then_check_silent(demo_org, session_factory, live_app, database_url):
+    with session_factory() as session:
+        create_device(session=session, sn="CLI001", name="CLI")
+    runner = CliRunner()
+    simulated = runner.invoke(main, ["device", "simulate", "--url", live_app.url, "--sn", "CLI001",
+                                     "--pins", "100059150", "--punches", "2", "--polls", "1", "--delay", "0"],
+                              env={"OPSTA_DATABASE_URL": database_url})
+    assert simulated.exit_code == 0, simulated.output
+    assert "done: 2 punch(es) sent" in simulated.output
+    silent = runner.invoke(main, ["device", "check-silent"], env={"OPSTA_DATABASE_URL": database_url})
+    assert silent.exit_code == 0, silent.output
+    assert "0 device(s) newly reported silent" in silent.output
