@@ -109,7 +109,7 @@ def live_app(database_url):
 def api(live_app, clean_db):
     """An anonymous client of the running app; log in with `api.login(username)`."""
     # The tables were just emptied behind the app's back; its geofence index must not remember old sites.
-    live_app.app.extensions["opsta"].services["geofence"].sites.invalidate()
+    live_app.app.extensions["opsta"].geofence.sites.invalidate()
     client = ApiClient(live_app.url)
     yield client
     client.close()

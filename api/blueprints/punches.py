@@ -72,11 +72,11 @@ def create_punch(body):
     """
     ctx = opsta()
     selfie = _selfie()
-    recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
+    recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.geofence,
                                 employee_id=token_subject_id(), data=GpsPunchInput(**body),
                                 idempotency_key=_idempotency_key(), selfie=selfie)
     if recorded.created and selfie is not None:
-        _send_after_reply(ctx.services["face_queue"], recorded.punch.id)
+        _send_after_reply(ctx.face_queue, recorded.punch.id)
     return as_view(recorded.punch, _tz(), recorded.site), 201 if recorded.created else 200
 
 

@@ -31,7 +31,7 @@ def home():
 
 @web.route("/authen/login")
 def login():
-    client = opsta().services.get("oidc_client")
+    client = opsta().oidc_client
     if client is None:
         return render_template("message.html", title="Single sign-on is not configured",
                                message="ระบบยังไม่ได้ตั้งค่าการเข้าสู่ระบบด้วย SSO / Single sign-on is not configured."), 404
@@ -42,7 +42,7 @@ def login():
 
 @web.route("/authen/callback")
 def callback():
-    client = opsta().services.get("oidc_client")
+    client = opsta().oidc_client
     if client is None:
         return redirect(url_for("web.home"))
     if request.args.get("error"):
@@ -88,7 +88,7 @@ def local_login():
 def logout():
     id_token = session.get("id_token")
     session.clear()
-    client = opsta().services.get("oidc_client")
+    client = opsta().oidc_client
     if client is not None:
         end_session = client.load_server_metadata().get("end_session_endpoint")
         if end_session:
@@ -113,7 +113,7 @@ def register_web(app: Flask) -> None:
     settings = app.extensions["opsta"].settings
     if settings.oidc_enabled:
         oauth = OAuth(app)
-        app.extensions["opsta"].services["oidc_client"] = oauth.register(
+        app.extensions["opsta"].oidc_client = oauth.register(
             "sso",
             client_id=settings.oidc_client_id,
             client_secret=settings.oidc_client_secret,
