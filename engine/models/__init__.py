@@ -5,7 +5,7 @@ from engine.models.terminals import (
     UnmatchedDeviceRecord,
 )
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
-from engine.models.notifications import Notification
+from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
@@ -14,8 +14,7 @@ from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sites import Site
 from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
                                         VerificationJob)
-from engine.models.workflow import (Delegation, InboxTask, OutboxMessage, ProcessInstance, ProcessVersion,
-                                    WorkflowEventRow)
+from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
 __all__ = [
     "COMMAND_STATES",
