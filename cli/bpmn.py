@@ -45,12 +45,11 @@ def validate(obj, paths: tuple[str, ...]) -> None:
 @click.pass_obj
 def publish(obj, paths: tuple[str, ...], published_by: str) -> None:
     """Validate, then store a new version of every process whose content changed (default: the bpmn folder)."""
-    from engine.db import transaction
     from engine.workflow.versions import SourcesInvalid, publish as publish_sources
 
     sources = _sources(paths, obj.settings.bpmn_dir)
     try:
-        with transaction(obj.session_factory) as session:
+        with obj.session_factory() as session:
             results = publish_sources(session=session, sources=sources, published_by=published_by)
             lines = [f"{r.process_id}: version {r.version.version} "
                      f"{'published' if r.changed else 'unchanged'} ({r.version.spec_hash[:12]})" for r in results]

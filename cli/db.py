@@ -1,6 +1,5 @@
 """`opsta db …` and `opsta account …`: schema upgrades and local accounts."""
 import click
-from sqlalchemy import select
 
 from engine.migrate import upgrade_database
 
@@ -17,10 +16,9 @@ def upgrade(obj) -> None:
     upgrade_database(obj.settings.database_url)
     click.echo("database is up to date")
     if obj.settings.workflow_auto_publish:
-        from engine.db import transaction
         from engine.workflow.versions import ensure_published
 
-        with transaction(obj.session_factory) as session:
+        with obj.session_factory() as session:
             ensure_published(session=session, bpmn_dir=obj.settings.bpmn_dir)
 
 
@@ -36,15 +34,14 @@ def account_group() -> None:
 @click.pass_obj
 def set_password(obj, username: str, employee_code: str, password: str) -> None:
     """Create or reset a local account."""
-    from engine.accounts.service import set_local_account
-    from engine.db import transaction
-    from engine.models import Employee
+    from engine.accounts.service import set_local_password
+    from engine.errors import NotFound
 
-    with transaction(obj.session_factory) as session:
-        employee = session.scalar(select(Employee).where(Employee.code == employee_code))
-        if employee is None:
-            raise click.ClickException(f"no employee with code {employee_code}")
-        set_local_account(session=session, employee=employee, username=username.lower(), password=password)
+    with obj.session_factory() as session:
+        try:
+            set_local_password(session=session, employee_code=employee_code, username=username, password=password)
+        except NotFound as exc:
+            raise click.ClickException(f"no employee with code {employee_code}") from exc
     click.echo(f"local account {username} now signs in as {employee_code}")
 
 

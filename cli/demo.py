@@ -17,11 +17,10 @@ def print_demo_accounts(settings, people) -> None:
 
 def ensure_demo(obj) -> bool:
     """Migrate and seed the demo data unless the database already holds people. True if seeded now."""
-    from engine.db import transaction
     from engine.demo.organisation import DEMO_PEOPLE, demo_already_seeded, seed_demo
 
     upgrade_database(obj.settings.database_url)
-    with transaction(obj.session_factory) as session:
+    with obj.session_factory() as session:
         if demo_already_seeded(session):
             print_demo_accounts(obj.settings, DEMO_PEOPLE)
             return False

@@ -56,15 +56,12 @@ def exit_on_problems(problems: Iterable[object], summary: str) -> None:
 @click.pass_obj
 def import_employees_command(obj, file: str, dry_run: bool) -> None:
     """Create or update employees from a CSV file (UTF-8; see engine/directory/importer.py for columns)."""
-    from engine.db import transaction
     from engine.directory.importer import import_employees_csv
 
     bar = _ProgressBar()
     try:
-        with transaction(obj.session_factory) as session:
+        with obj.session_factory() as session:
             report = import_employees_csv(session=session, path_or_file=file, dry_run=dry_run, progress=bar)
-            if not report.written:
-                session.rollback()
     finally:
         bar.close()
     exit_on_problems(report.problems,
@@ -81,13 +78,10 @@ def import_employees_command(obj, file: str, dry_run: bool) -> None:
 @click.pass_obj
 def import_holidays_command(obj, file: str, dry_run: bool) -> None:
     """Add or rename public holidays from a CSV (date,name_th,name_en) or iCalendar (.ics) file."""
-    from engine.db import transaction
     from engine.schedules.holidays import import_holidays_file
 
-    with transaction(obj.session_factory) as session:
+    with obj.session_factory() as session:
         report = import_holidays_file(session=session, path_or_file=file, dry_run=dry_run)
-        if not report.written:
-            session.rollback()
     exit_on_problems(report.problems, f"{len(report.problems)} problem(s); nothing was written.")
     if dry_run:
         click.echo(f"{report.days} day(s) checked; would create {report.created}, would update {report.updated}. "

@@ -1,4 +1,4 @@
-"""The layout rules of the README's architecture section, checked on the imports of every module.
+"""The layout rules of the README's architecture section, checked on the source of every module.
 
 Every import statement counts, including those inside functions and under `if TYPE_CHECKING`: an
 import that only runs later still ties the two modules together.
@@ -114,6 +114,39 @@ def test_adapters_import_no_part_of_the_app():
 def test_no_import_cycle():
     cycles = import_cycles(import_graph())
     assert not cycles, "modules that import each other:\n" + "\n".join(" ↔ ".join(c) for c in cycles)
+
+
+def commit_calls(name: str, path: Path) -> list[str]:
+    """`function: .commit()` (or `.rollback()`) for every such call in a module, by the function it is in."""
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+                    and child.func.attr in ("commit", "rollback")):
+                found.append(f"{name}.{inner}: .{child.func.attr}()")
+            visit(child, inner)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), "<module>")
+    return found
+
+
+# The one place a way in ends a transaction: the request's session is rolled back and closed at teardown.
+TEARDOWN = ("api.context.close_db: .rollback()",)
+
+
+def test_ways_in_never_commit():
+    """Routes and commands call a command service, which commits; they never commit or roll back themselves."""
+    calls = [call for name, path in project_modules().items() if _top(name) in WAYS_IN
+             for call in commit_calls(name, path) if call not in TEARDOWN]
+    assert not calls, "api/, cli/ and web/ leave commits to the engine's command services:\n" + "\n".join(calls)
+
+
+def test_the_commit_check_sees_a_commit_in_a_route(tmp_path):
+    route = tmp_path / "route.py"
+    route.write_text("def create():\n    thing = make(session=db())\n    db().commit()\n    return thing\n")
+    assert commit_calls("api.blueprints.things", route) == ["api.blueprints.things.create: .commit()"]
 
 
 def test_the_checks_see_imports_inside_functions_and_cycles(tmp_path):

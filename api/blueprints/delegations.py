@@ -45,6 +45,4 @@ def list_mine():
 @login_required()
 def create(data):
     """Name an acting approver for a period (inclusive dates)."""
-    delegation = set_delegation(session=db(), delegator=current_employee(), **data)
-    db().commit()
-    return _view(delegation)
+    return _view(set_delegation(session=db(), delegator=current_employee(), **data))

@@ -74,11 +74,11 @@ def cdata(device: Device, now: datetime) -> str:
         return terminal.upload(session=db(), settings=settings, device=device, table=_arg("table"),
                                stamp=_arg("Stamp"), body=request.get_data(cache=False), now=now)
     if _arg("type").lower() == "time":
-        return terminal.clock(session=db(), device=device, now=now)
+        return terminal.clock(device=device, now=now)
     if _arg("options") or not _arg("type"):
         return terminal.handshake(session=db(), settings=settings, device=device, push_version=_arg("pushver"),
                                   now=now)
-    return terminal.acknowledge(session=db())
+    return terminal.acknowledge()
 
 
 @bp.route("/iclock/getrequest", methods=["GET", "POST"])
@@ -102,13 +102,15 @@ def devicecmd(device: Device, now: datetime) -> str:
 @_terminal_request
 def ping(device: Device, now: datetime) -> str:
     """Keep-alive during long uploads."""
-    return terminal.acknowledge(session=db())
+    return terminal.acknowledge()
 
 
 @bp.errorhandler(Exception)
 def plain_error(error: Exception) -> Response:
-    """Plain-text errors for terminals: they only look at the status, and retry on anything but 200."""
-    db().rollback()
+    """Plain-text errors for terminals: they only look at the status, and retry on anything but 200.
+
+    The request's session is rolled back at teardown, as for every request.
+    """
     if isinstance(error, HTTPException):
         return _text(error.name, error.code or 500)
     if isinstance(error, SQLAlchemyError):

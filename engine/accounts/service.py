@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.db import utcnow
-from engine.errors import RateLimited, Unauthenticated
+from engine.directory.service import get_employee_by_code
+from engine.errors import NotFound, RateLimited, Unauthenticated
 from engine.models import Employee, LocalAccount, LoginFailure
 
 _hasher = PasswordHasher()
@@ -27,8 +28,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def set_local_password(*, session: Session, employee_code: str, username: str, password: str) -> LocalAccount:
+    """Create or reset the local (break-glass) account `username` of the employee with this code; commits."""
+    employee = get_employee_by_code(session=session, code=employee_code)
+    if employee is None:
+        raise NotFound("No employee has this code.", code="employee_not_found")
+    account = set_local_account(session=session, employee=employee, username=username.lower(), password=password)
+    session.commit()
+    return account
+
+
 def set_local_account(*, session: Session, employee: Employee, username: str, password: str) -> LocalAccount:
-    """Create or reset the local account of `employee`."""
+    """Create or reset the local account of `employee` (no commit)."""
     account = session.scalar(select(LocalAccount).where(LocalAccount.employee_id == employee.id))
     if account is None:
         account = LocalAccount(employee_id=employee.id, username=username, password_hash=hash_password(password))
@@ -52,7 +63,7 @@ def authenticate_local(*, session: Session, settings: Settings, username: str, p
                        remote_addr: str = "") -> Employee:
     """Return the active employee behind `username`/`password`, or raise.
 
-    Failures are recorded; too many for one username or one address within the lockout
+    Failures are recorded (committed); too many for one username or one address within the lockout
     window give `rate_limited` until the window passes, even for the right password.
     """
     username = username.strip().lower()

@@ -74,7 +74,7 @@ class RecordedPunch:
 def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee_id: int,
                      data: GpsPunchInput, idempotency_key: str | None = None,
                      now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
-    """Store a phone punch; a retry with the same key returns the first one with `created` False.
+    """Store a phone punch (commits); a retry with the same key returns the first one with `created` False.
 
     Refused (401) when the employee is not active in the directory: the punch route leaves that
     check to the chain-end read here, which makes it anyway.

@@ -62,7 +62,7 @@ def demo_already_seeded(session: Session) -> bool:
 
 
 def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) -> list[DemoPerson]:
-    """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD).
+    """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD); commits.
 
     With `attendance`, also holidays, the MOC-OPS site, a month of punches, a face terminal and
     three requests waiting for the supervisor.

@@ -19,7 +19,7 @@ A column missing from the header leaves that attribute untouched on existing emp
 (and at its default on new ones); an empty cell in a present column clears it.
 
 Every bad row is reported as a `LineProblem` (physical line, reason). If any row is bad,
-nothing is written. Nothing is committed either: the caller owns the transaction.
+nothing is written. A clean file is written and committed in one transaction (not on a dry run).
 """
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ class _Directory:
 
 def import_employees_csv(*, session: Session, path_or_file: Source, dry_run: bool = False,
                          progress: Progress | None = None) -> ImportReport:
-    """Check every row of an employee CSV, then create or update employees by code unless any row is bad."""
+    """Check every row of an employee CSV, then create or update employees by code unless any row is bad; commits."""
     report = ImportReport(dry_run=dry_run)
     try:
         records = csv_records(read_text(path_or_file))
@@ -94,6 +94,7 @@ def import_employees_csv(*, session: Session, path_or_file: Source, dry_run: boo
     if report.problems or dry_run:
         return report
     _write(session, rows, directory, progress)
+    session.commit()
     return report
 
 

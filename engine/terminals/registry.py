@@ -112,21 +112,20 @@ def update_device(*, session: Session, device: Device, changes: dict) -> Device:
 
 
 def admitted_device(*, session: Session, sn: str, remote_addr: str, path: str, now: datetime) -> Device | None:
-    """The enabled device `sn`, marked as seen now; None (and the attempt recorded, committed) otherwise."""
+    """The enabled device `sn`, marked as seen now; None, with the attempt counted for review, otherwise; commits."""
     device = session.scalar(select(Device).where(Device.sn == sn)) if sn else None
     if device is None or not device.enabled:
-        record_unauthorized(session=session, sn=sn, remote_addr=remote_addr, path=path, now=now,
-                            reason="unregistered" if device is None else "disabled")
+        _count_refusal(session, sn=sn, remote_addr=remote_addr, path=path, now=now,
+                       reason="unregistered" if device is None else "disabled")
         return None
     device.last_seen_at = now
     device.last_seen_addr = remote_addr[:64]
     device.silence_alerted_at = None  # it speaks again: the next silence gets its own alert
+    session.commit()
     return device
 
 
-def record_unauthorized(*, session: Session, sn: str, remote_addr: str, path: str, now: datetime,
-                        reason: str) -> None:
-    """Count one refused request of serial number `sn` for the admin's review; commits."""
+def _count_refusal(session: Session, *, sn: str, remote_addr: str, path: str, now: datetime, reason: str) -> None:
     sn = sn[:64]
     for _ in range(2):  # a concurrent first attempt of the same SN may win the insert
         attempt = session.scalar(select(UnauthorizedDeviceAttempt).where(UnauthorizedDeviceAttempt.sn == sn))

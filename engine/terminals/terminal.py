@@ -1,6 +1,7 @@
 """One iclock request of an admitted terminal: the handshake, its uploads, its polls and its command results.
 
-Every function commits before it returns, so the `OK` the caller sends means the data is stored;
+`registry.admitted_device` has let the terminal in (and stored that it was seen). Every function here
+that stores something commits before it returns, so the `OK` the caller sends means the data is stored;
 a database error propagates and the terminal, getting no 200, sends again.
 """
 from __future__ import annotations
@@ -47,15 +48,13 @@ def handshake(*, session: Session, settings: Settings, device: Device, push_vers
     return reply
 
 
-def clock(*, session: Session, device: Device, now: datetime) -> str:
+def clock(*, device: Device, now: datetime) -> str:
     """`Time=…±hh:mm` in the device zone, for `GET cdata?type=time`."""
-    session.commit()
     return time_reply(tz=device.timezone, now=now)
 
 
-def acknowledge(*, session: Session) -> str:
-    """`OK` after storing that the device was seen (ping, unknown GETs)."""
-    session.commit()
+def acknowledge() -> str:
+    """`OK` for a ping or an unknown GET: admitting the device was all there was to store."""
     return OK_REPLY
 
 
