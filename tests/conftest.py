@@ -76,9 +76,8 @@ def db_session(session_factory, clean_db):
 
 from argon2 import PasswordHasher  # noqa: E402
 
-from api.app import create_app  # noqa: E402
 from tests.support.api_client import ApiClient  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.live_server import serving  # noqa: E402
 from tests.support.settings import make_settings  # noqa: E402
 
 
@@ -100,9 +99,8 @@ def settings(database_url):
 
 @pytest.fixture(scope="session")
 def live_app(database_url):
-    server = LiveServer(lambda url: create_app(make_settings(database_url, public_url=url))).start()
-    yield server
-    server.stop()
+    with serving(make_settings(database_url)) as server:
+        yield server
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import requests
 
 from api.app import create_app
 from tests.support.settings import make_settings
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, serving
 
 EMP1_CODE = "100059150"
 
@@ -140,46 +140,37 @@ def test_local_sign_in_is_off_when_oidc_is_configured(sso_server):
 
 
 def _app_with(oidc_provider, database_url, **oidc):
-    return LiveServer(lambda url: create_app(make_settings(
-        database_url, public_url=url, oidc_discovery_url=oidc_provider.discovery_url,
-        oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret, **oidc))).start()
+    return serving(make_settings(database_url, oidc_discovery_url=oidc_provider.discovery_url,
+                                 oidc_client_id=oidc_provider.client_id,
+                                 oidc_client_secret=oidc_provider.client_secret, **oidc))
 
 
 def test_local_sign_in_can_be_enabled_beside_oidc_for_break_glass(oidc_provider, database_url, demo_org):
-    server = _app_with(oidc_provider, database_url, local_login="true", oidc_audience=oidc_provider.audience)
-    try:
+    with _app_with(oidc_provider, database_url, local_login="true", oidc_audience=oidc_provider.audience) as server:
         token = requests.post(f"{server.url}/api/auth/token", json={"username": "admin", "password": "demo"},
                               timeout=30).json()["access_token"]
         # The app's own token and the provider's token both work.
         assert requests.get(f"{server.url}/api/me", headers=bearer(token), timeout=30).json()["code"] == "10203"
         sso = oidc_provider.mint_access_token({"employee_code": EMP1_CODE})
         assert requests.get(f"{server.url}/api/me", headers=bearer(sso), timeout=30).status_code == 200
-    finally:
-        server.stop()
 
 
 def test_without_an_api_audience_an_id_token_is_not_an_access_token(oidc_provider, database_url, demo_org):
     # With no audience of its own the API expects the client id, which ID tokens carry as well.
-    server = _app_with(oidc_provider, database_url, oidc_audience="")
-    try:
+    with _app_with(oidc_provider, database_url, oidc_audience="") as server:
         client_id = oidc_provider.client_id
         id_token = oidc_provider.mint_access_token({"employee_code": EMP1_CODE, "nonce": "n-1"}, aud=client_id)
         refused = requests.get(f"{server.url}/api/me", headers=bearer(id_token), timeout=30)
         assert refused.status_code == 401 and refused.json()["code"] == "token_wrong_type"
         access_token = oidc_provider.mint_access_token({"employee_code": EMP1_CODE}, aud=client_id)
         assert requests.get(f"{server.url}/api/me", headers=bearer(access_token), timeout=30).status_code == 200
-    finally:
-        server.stop()
 
 
 def test_a_required_access_token_type_refuses_other_tokens(oidc_provider, database_url, demo_org):
-    server = _app_with(oidc_provider, database_url, oidc_audience=oidc_provider.audience,
-                       oidc_access_token_type="at+jwt")
-    try:
+    with _app_with(oidc_provider, database_url, oidc_audience=oidc_provider.audience,
+                       oidc_access_token_type="at+jwt") as server:
         typed = oidc_provider.mint_access_token({"employee_code": EMP1_CODE})  # typ: at+jwt
         assert requests.get(f"{server.url}/api/me", headers=bearer(typed), timeout=30).status_code == 200
         plain = oidc_provider.mint_access_token({"employee_code": EMP1_CODE}, typ="JWT")
         refused = requests.get(f"{server.url}/api/me", headers=bearer(plain), timeout=30)
         assert refused.status_code == 401 and refused.json()["code"] == "token_wrong_type"
-    finally:
-        server.stop()

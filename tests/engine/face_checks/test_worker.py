@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from api.app import create_app
 from engine.db import utcnow
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from engine.face_checks.scheduled import sweep_verification_outbox
@@ -16,7 +15,7 @@ from tests.support.settings import make_settings
 from tests.support.photos import photo_bytes
 from tests.support.api_client import ApiClient
 from tests.support.dramatiq_worker import DramatiqWorker
-from tests.support.live_server import LiveServer
+from tests.support.live_server import serving
 from tests.support.redis_server import RedisServer
 from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
 
@@ -42,11 +41,8 @@ def redis_settings(database_url, redis_server, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def redis_app(redis_settings):
-    from dataclasses import replace
-
-    server = LiveServer(lambda url: create_app(replace(redis_settings, public_url=url))).start()
-    yield server
-    server.stop()
+    with serving(redis_settings) as server:
+        yield server
 
 
 @pytest.fixture
