@@ -19,8 +19,8 @@ from api.context import db, opsta
 from devices.replies import UNAUTHORIZED_REPLY, http_date
 from devices.wire import encode_body
 from engine.db import utcnow
-from engine.terminals import terminal
 from engine.models import Device
+from engine.terminals import terminal
 from engine.terminals.registry import admitted_device
 
 log = logging.getLogger(__name__)

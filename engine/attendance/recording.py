@@ -17,8 +17,8 @@ from engine.attendance.timing import PunchTiming, punch_timing
 from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, Unauthenticated
-from engine.models import Punch
 from engine.face_checks.selfies import PreparedSelfie, attach_selfie
+from engine.models import Punch
 from geo import ReverseGeocoder, SiteIndexCache, SiteMatch, place_label
 
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
-from engine.terminals.registry import create_device
 from engine.models import Employee, Site
 from engine.requests.flows import submit_request
 from engine.requests.forms import Submitted
+from engine.terminals.registry import create_device
 
 DEMO_DEVICE_SN = "MOCOPS0001"
 

@@ -29,10 +29,10 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.terminals.enrollment import employee_deactivated
-from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.directory.employee_rows import EmployeeRow, parse_row, read_header
+from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.models import Employee, EmployeeRole, OrgUnit
+from engine.terminals.enrollment import employee_deactivated
 
 # progress(stage, done, total); stage is "check" or "write".
 Progress = Callable[[str, int, int], None]

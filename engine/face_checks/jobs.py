@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import utcnow
-from engine.models import FaceVerification, ProfilePhoto, Punch, SelfieImage, VerificationJob
-from engine.notifications.service import notify
 from engine.face_checks.config import face_config
 from engine.face_checks.face_thread import run_on_face_thread
+from engine.models import FaceVerification, ProfilePhoto, Punch, SelfieImage, VerificationJob
+from engine.notifications.service import notify
 from face.replay import Fingerprint
 
 log = logging.getLogger(__name__)

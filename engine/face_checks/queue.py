@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import utcnow
-from engine.models import VerificationJob
 from engine.face_checks.jobs import check_punch_selfie
+from engine.models import VerificationJob
 
 log = logging.getLogger(__name__)
 

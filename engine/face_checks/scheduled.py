@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.db import utcnow
-from engine.models import SelfieImage, VerificationJob
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import FACE_QUEUE, FaceQueue, face_queue, send_verification
+from engine.models import SelfieImage, VerificationJob
 
 log = logging.getLogger(__name__)
 

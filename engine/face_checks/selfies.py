@@ -14,9 +14,9 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
-from engine.models import FaceVerification, Punch, SelfieImage, VerificationJob
 from engine.face_checks.config import face_config
 from engine.face_checks.profile_photos import upload_rejected
+from engine.models import FaceVerification, Punch, SelfieImage, VerificationJob
 from face.intake import PhotoRejected, read_photo
 
 STORED_JPEG_QUALITY = 85

@@ -1,10 +1,8 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount, LoginFailure
-from engine.models.terminals import (
-    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
-    UnmatchedDeviceRecord,
-)
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
+from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
+                                        VerificationJob)
 from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
@@ -12,8 +10,10 @@ from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQU
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sites import Site
-from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
-                                        VerificationJob)
+from engine.models.terminals import (
+    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
+    UnmatchedDeviceRecord,
+)
 from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
 __all__ = [

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from devices.commands import face_photo_command, face_photo_delete_command, user_delete_command, user_update_command
 from engine.db import utcnow
-from engine.terminals.queue import cancel, queue_command
 from engine.models import Device, DeviceCommand, DeviceEnrollment, Employee, ProfilePhoto, Punch
+from engine.terminals.queue import cancel, queue_command
 
 RECENT_SITE_DAYS = 90
 ENROLLING_KINDS = ("user_info", "face_photo")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.terminals.queue import OPEN_STATES
 from engine.models import Device, DeviceCommand, UnmatchedDeviceRecord
+from engine.terminals.queue import OPEN_STATES
 
 OPEN_COMMANDS_SHOWN = 50
 

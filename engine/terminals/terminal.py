@@ -19,10 +19,10 @@ from devices.operlog import TaggedEntry, parse_operlog
 from devices.replies import OK_REPLY, HandshakeSettings, handshake_reply, time_reply
 from devices.wire import decode_body, numbered_lines
 from engine.config import Settings
-from engine.terminals.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
-from engine.terminals.enrollment import command_finished
-from engine.terminals.queue import apply_results, hand_out_commands
 from engine.models import Device
+from engine.terminals.enrollment import command_finished
+from engine.terminals.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
+from engine.terminals.queue import apply_results, hand_out_commands
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ import pytest
 import requests
 
 from api.app import create_app
-from tests.support.settings import make_settings
 from tests.support.live_server import LiveServer, serving
+from tests.support.settings import make_settings
 
 EMP1_CODE = "100059150"
 

@@ -8,8 +8,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from engine.models import ProfilePhoto
-from face.intake import read_photo
 from face.config import FaceConfig
+from face.intake import read_photo
 from tests.support.photos import (blurred, darkened, jpeg, photo_bytes, photo_image, rotated, shrunk_into_frame,
                                side_by_side)
 from tests.support.selfies import set_profile_photo

@@ -2,9 +2,9 @@
 import io
 from sqlalchemy import select
 
-from engine.terminals.enrollment import employee_devices, profile_photo_changed
 from engine.directory.importer import import_employees_csv
 from engine.models import Employee
+from engine.terminals.enrollment import employee_devices, profile_photo_changed
 from tests.support.terminals import EMP1, EMP2, EMP3, drain, jpeg, set_profile_photo
 
 

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.attendance.day_rules import Status, day_status
-from engine.attendance.work_hours import WorkHours
 from engine.attendance.punch_days import TimedPunch, assign_punch_days, punch_window
+from engine.attendance.work_hours import WorkHours
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MONDAY = date(2021, 10, 4)

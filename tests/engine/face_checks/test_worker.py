@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select, update
 
 from engine.db import utcnow
-from engine.models import FaceVerification, SelfieImage, VerificationJob
 from engine.face_checks.scheduled import sweep_verification_outbox
-from tests.support.settings import make_settings
-from tests.support.photos import photo_bytes
+from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.support.api_client import ApiClient
 from tests.support.dramatiq_worker import DramatiqWorker
 from tests.support.live_server import serving
+from tests.support.photos import photo_bytes
 from tests.support.redis_server import RedisServer
 from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
+from tests.support.settings import make_settings
 
 pytestmark = pytest.mark.slow  # real model in real worker processes
 
