@@ -1,2 +1,2 @@
-"""The face workers and face commands, with the real model."""
-from tests.support.selfies import face_thread_owns_the_models, obama_employee  # noqa: F401 (fixtures)
+"""The face workers, with the real model in real worker processes."""
+from tests.support.selfies import face_thread_owns_the_models  # noqa: F401 (fixture)
