@@ -1,12 +1,3 @@
 """The `opsta` commands, run with click's test runner on the test database."""
-import pytest
-
-from tests.support.scripted_iclock import ScriptedIclock
+from tests.support.scripted_iclock import iclock  # noqa: F401 (fixture)
 from tests.support.selfies import face_thread_owns_the_models, obama_employee  # noqa: F401 (fixtures)
-
-
-@pytest.fixture
-def iclock():
-    """A scripted iclock server for the terminal simulator."""
-    with ScriptedIclock() as server:
-        yield server

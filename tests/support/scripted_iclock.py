@@ -5,6 +5,7 @@ import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
+import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -78,3 +79,10 @@ class ScriptedIclock:
             self.requests.append(RecordedRequest(route, request.method, request.path, dict(request.args),
                                                  body, dict(request.headers), status))
         return Response(reply, status=status, content_type="text/plain")(environ, start_response)
+
+
+@pytest.fixture
+def iclock():
+    """A scripted iclock server for the terminal simulator; conftests import this fixture."""
+    with ScriptedIclock() as server:
+        yield server
