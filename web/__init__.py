@@ -1,0 +1,1 @@
+"""The web app: server-rendered pages for employees and supervisors (issue 13), with vendored browser code."""
