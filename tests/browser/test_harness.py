@@ -130,3 +130,18 @@ def test_axe_finds_serious_violations_even_under_a_strict_content_security_polic
     assert found == {"image-alt": "critical", "label": "critical"}
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+def test_a_service_workers_request_to_another_host_is_caught_too(bare, app_url):
+    """The PWA's service worker fetches on its own; the guard sees those requests as well."""
+    worker = "self.addEventListener('install', e => e.waitUntil(fetch('https://cdn.example.org/precache.js')" \
+             ".catch(() => null)));"
+    bare.context.route(app_url + "/__test__/sw.js", lambda route: route.fulfill(body=worker,
+                                                                                content_type="text/javascript"))
+    page = bare.new_page()
+    serve_html(page, app_url + PROBE_PATH, "<!doctype html><html lang='en'><title>SW</title><script>"
+               "navigator.serviceWorker.register('/__test__/sw.js').then(() => window.registered = true)</script></html>")
+    page.goto(app_url + PROBE_PATH)
+    page.wait_for_function("() => window.registered === true")
+    assert _eventually(page, lambda: bare.outside_requests)
+    assert bare.outside_requests == ["GET https://cdn.example.org/precache.js"]

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     # Small /dev/shm (containers) crashes tabs; the disk is slower but always there.
     "--disable-dev-shm-usage",
     # Belt and braces for the origin guard: a name other than localhost never resolves, so even a
-    # request the guard cannot see (a service worker's, a WebSocket) cannot leave the machine;
+    # request the guard cannot see (a WebSocket, say) cannot leave the machine;
     # the rules apply to IP literals too, so only loopback by these two names is reachable.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
 ]
