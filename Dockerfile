@@ -14,6 +14,7 @@ COPY engine ./engine
 COPY face ./face
 COPY geo ./geo
 COPY devices ./devices
+COPY web ./web
 COPY bpmn ./bpmn
 COPY migrations ./migrations
 # Editable, so the package finds alembic.ini, migrations/ and bpmn/ beside it in /app.
