@@ -46,7 +46,7 @@ from bench.bare_insert_app import BareBase  # noqa: E402
 from bench.gunicorn_server import GunicornServer, cpu_seconds, processes_named  # noqa: E402
 from bench.http_load import LoadResult, drive  # noqa: E402
 from engine.accounts.service import hash_password  # noqa: E402
-from engine.attendance.ledger import verify_chains  # noqa: E402
+from engine.attendance.ledger_audit import verify_chains  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.demo.organisation import seed_demo  # noqa: E402
@@ -237,7 +237,8 @@ def main() -> int:
         engine = make_engine(database_url)
         with make_session_factory(engine)() as session:
             stored = session.scalar(select(func.count(Punch.id)))
-            checked, broken = verify_chains(session=session)
+            audit = verify_chains(session=session)
+            checked, broken = audit.punches, audit.broken
         engine.dispose()
 
         bare_r, real_r = merged(rounds["bare"]), merged(rounds["punches"])

@@ -5,11 +5,10 @@ so changing, deleting or reordering any row breaks every later link of that chai
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, func, insert, select, text, update
@@ -19,40 +18,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine.attendance.driver_statement import DriverStatement
+from engine.attendance.ledger_hash import CANONICAL_HASH_FORMAT, normalise_punch, punch_hash
 from engine.errors import Conflict
 from engine.models import Employee, LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
-
-# The columns a punch's hash covers. Empty (None) values are left out of the hashed content,
-# so a nullable column added later does not change the hash of rows written before it.
-HASHED_FIELDS = (
-    "employee_id", "direction", "source", "recorded_at", "client_time", "effective_at", "offline",
-    "latitude", "longitude", "accuracy_m", "is_mock", "note", "address", "place_label",
-    "location_kind", "site_id", "flags", "verification_required", "idempotency_key", "request_id",
-    "device_id", "device_pin", "device_local_time", "verify_code", "verify_method",
-)
-
-
-def _canonical(value):
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            # A device wall clock (device_local_time) is naive on purpose: hash it as written,
-            # never through the server's local zone.
-            return value.isoformat(timespec="microseconds")
-        # The same instant must hash the same whatever zone it was given in or read back in.
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
-def punch_hash(punch: Punch, prev_hash: str) -> str:
-    """SHA-256 over the punch's content and the previous hash of the same chain."""
-    content = {name: _canonical(value) for name in HASHED_FIELDS if (value := getattr(punch, name)) is not None}
-    content["prev_hash"] = prev_hash
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -126,10 +96,13 @@ def lone_append_connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _with_column_defaults(punch: Punch) -> None:
-    """Fill unset columns with their defaults now, so the hash covers what the row will hold."""
+    """Fill unset columns with their defaults and make every hashed value canonical now, so the hash
+    covers exactly what the row will hold and what the database hands back."""
     for key, default in _COLUMN_DEFAULTS:
         if getattr(punch, key) is None:
             setattr(punch, key, default({}) if callable(default) else default)
+    normalise_punch(punch)
+    punch.hash_format = CANONICAL_HASH_FORMAT
 
 
 def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool:
@@ -275,42 +248,3 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
         heads[punch.employee_id].last_punch_id = punch.id
         heads[punch.employee_id].last_hash = punch.content_hash
     return punches
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    employee_id: int
-    punch_id: int
-    reason: str
-
-
-def _chain(session: Session, employee_id: int) -> Iterator[Punch]:
-    yield from session.scalars(
-        select(Punch).where(Punch.employee_id == employee_id).order_by(Punch.id).execution_options(yield_per=1000)
-    )
-
-
-def verify_chains(*, session: Session) -> tuple[int, list[BrokenLink]]:
-    """Check every employee's chain; returns (punches checked, the first broken link of each chain)."""
-    checked = 0
-    broken: list[BrokenLink] = []
-    heads = {h.employee_id: h for h in session.scalars(select(LedgerHead))}
-    employee_ids = session.scalars(select(Punch.employee_id).distinct().order_by(Punch.employee_id)).all()
-    for employee_id in employee_ids:
-        prev = GENESIS_HASH
-        last_id = None
-        for punch in _chain(session, employee_id):
-            checked += 1
-            if punch.prev_hash != prev:
-                broken.append(BrokenLink(employee_id, punch.id, "previous-hash link does not match the punch before it"))
-                break
-            if punch_hash(punch, prev) != punch.content_hash:
-                broken.append(BrokenLink(employee_id, punch.id, "content does not match its hash (row was altered)"))
-                break
-            prev, last_id = punch.content_hash, punch.id
-        else:
-            head = heads.get(employee_id)
-            if head is None or head.last_hash != prev or head.last_punch_id != last_id:
-                broken.append(BrokenLink(employee_id, last_id or 0, "chain end does not match the ledger head "
-                                                                 "(a newer punch was deleted)"))
-    return checked, broken

@@ -5,7 +5,7 @@ from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES,
                                         VerificationJob)
 from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
-from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
+from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch, PunchAcceptance
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
@@ -43,6 +43,7 @@ __all__ = [
     "SOURCES",
     "LedgerHead",
     "Punch",
+    "PunchAcceptance",
     "Site",
     "FINISHED_STATUSES",
     "VERIFICATION_STATUSES",

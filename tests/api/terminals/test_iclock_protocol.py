@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from devices.replies import parse_handshake_reply
-from engine.attendance.ledger import verify_chains
+from engine.attendance.ledger_audit import verify_chains
 from engine.models import Punch
 from tests.support.terminals import EMP1, EMP2
 
@@ -95,8 +95,8 @@ def test_a_resent_batch_creates_nothing_twice(api, register, simulator, session_
     device.upload_punches()
     assert punch_count(session_factory) == 6
     with session_factory() as s:
-        checked, broken = verify_chains(session=s)
-    assert checked == 6 and broken == []
+        audit = verify_chains(session=s)
+    assert audit.punches == 6 and audit.broken == []
 
 
 def test_a_database_error_answers_non_200_and_the_resend_is_stored(api, register, simulator, session_factory,
@@ -248,5 +248,5 @@ def test_terminals_posting_at_once_keep_every_ledger_chain_intact(api, register,
     assert gps.status_code == 201
     assert punch_count(session_factory) == 3 * 60
     with session_factory() as s:
-        checked, broken = verify_chains(session=s)
-    assert checked == 3 * 60 + 1 and broken == []
+        audit = verify_chains(session=s)
+    assert audit.punches == 3 * 60 + 1 and audit.broken == []
