@@ -1,9 +1,10 @@
 """Monthly calendars: the caller's own, and a subordinate's for their supervisors, hr and admin."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.fields import Text
 from api.blueprints.punch_schemas import PunchSchema
 from api.context import db, opsta
 from engine.attendance.calendar import month_calendar
@@ -16,7 +17,7 @@ blp = Blueprint("calendar", __name__, description="Monthly attendance calendars"
 
 
 class MonthQuery(ma.Schema):
-    month = ma.fields.String(load_default=None, metadata={"description": "YYYY-MM (CE); default: this month"})
+    month = Text(load_default=None, metadata={"description": "YYYY-MM (CE); default: this month"})
 
 
 class CalendarPunch(PunchSchema):

@@ -1,8 +1,9 @@
 """The caller's in-app notifications and their unread count (the menu badge)."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Flag, Int
 from api.context import db
 from engine.notifications.service import mark_read, notifications_for
 
@@ -27,8 +28,8 @@ class NotificationList(ma.Schema):
 
 
 class ListQuery(ma.Schema):
-    unread_only = ma.fields.Boolean(load_default=False)
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    unread_only = Flag(load_default=False)
+    limit = Int(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
 
 @blp.route("")

@@ -3,9 +3,9 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from flask import after_this_request, request
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required, token_subject_id
+from api.blueprints.base import Blueprint
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
 from engine.attendance.queries import as_view, punch_history, visible_punch
