@@ -23,7 +23,14 @@ class MonthQuery(ma.Schema):
 class CalendarPunch(PunchSchema):
     class Meta:
         fields = ("id", "time", "direction", "place_label", "location_kind", "source", "flags", "offline",
-                  "verification")
+                  "verification", "standing", "standing_reason")
+
+
+class ExcludedPunch(ma.Schema):
+    id = ma.fields.Integer()
+    time = ma.fields.String()
+    direction = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "selfie_rejected or verification_error"})
 
 
 class CalendarDay(ma.Schema):
@@ -41,6 +48,9 @@ class CalendarDay(ma.Schema):
     late_minutes = ma.fields.Integer(allow_none=True)
     early_minutes = ma.fields.Integer(allow_none=True)
     worked_minutes = ma.fields.Integer(allow_none=True)
+    provisional = ma.fields.Boolean(metadata={"description": "a counted punch still waits for its selfie check"})
+    excluded_punches = ma.fields.List(ma.fields.Nested(ExcludedPunch), metadata={
+        "description": "punches shown but not counted, and why: the reason the day is what it is"})
     punches = ma.fields.List(ma.fields.Nested(CalendarPunch))
 
 

@@ -59,6 +59,10 @@ class PunchSchema(ma.Schema):
     flags = ma.fields.List(ma.fields.String())
     note = ma.fields.String()
     verification = ma.fields.Nested(VerificationSchema)
+    standing = ma.fields.String(metadata={"description": "counts, provisional (selfie still being checked) or "
+                                                         "excluded (selfie rejected or unchecked, not accepted by hr)"})
+    standing_reason = ma.fields.String(allow_none=True, metadata={
+        "description": "selfie_pending, selfie_rejected, verification_error or accepted_by_hr"})
     request_id = ma.fields.Integer(allow_none=True, metadata={"description": "the approved request that created it"})
 
 
@@ -67,8 +71,17 @@ class DeviceRef(ma.Schema):
     name = ma.fields.String()
 
 
+class AcceptanceSchema(ma.Schema):
+    accepted_by = ma.fields.Nested(EmployeeRef)
+    accepted_at = ma.fields.DateTime()
+    reason = ma.fields.String()
+    verification_status = ma.fields.String(metadata={"description": "the verdict hr overruled: rejected or error"})
+
+
 class PunchDetailSchema(PunchSchema):
     employee = ma.fields.Nested(EmployeeRef)
+    acceptance = ma.fields.Nested(AcceptanceSchema, allow_none=True,
+                                  metadata={"description": "hr's acceptance of a punch whose face check failed"})
     address = ma.fields.String()
     latitude = ma.fields.Float(allow_none=True)
     longitude = ma.fields.Float(allow_none=True)
@@ -81,6 +94,11 @@ class PunchDetailSchema(PunchSchema):
     verify_method_th = ma.fields.Function(
         lambda p: METHOD_LABELS_TH.get(p.verify_method) if p.verify_method else None,
         metadata={"description": "ประเภทบันทึกเวลา, e.g. ตรวจสอบใบหน้า"})
+
+
+class AcceptanceIn(ma.Schema):
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=1000),
+                  metadata={"description": "why the punch counts all the same (kept with the decision)"})
 
 
 class HistoryQuery(ma.Schema):

@@ -78,11 +78,16 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
 
     Refused (401) when the employee is not active in the directory: the punch route leaves that
     check to the chain-end read here, which makes it anyway.
+    Without a selfie it is refused (422 `selfie_required`) while `settings.phone_punch_selfie` is "required".
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
     verification job are stored in the session's transaction with the punch (the caller then hands
     the job to the broker). Without one, the punch is the only write and goes in on its own connection.
     `impossible_travel` compares with the employee's newest punch that has a position.
     """
+    if selfie is None and settings.selfie_required:
+        raise InvalidInput("A phone punch needs a selfie here: send the punch as multipart/form-data with a "
+                           "`selfie` file.", code="selfie_required",
+                           errors={"selfie": ["A selfie is required with every phone punch."]})
     fingerprint = data.fingerprint()
     if selfie is not None:  # a retry must carry the same photo to count as the same punch
         fingerprint = hashlib.sha256(f"{fingerprint}:{selfie.sha256}".encode()).hexdigest()
