@@ -70,6 +70,10 @@ class TimelineStep(ma.Schema):
     assignee_group = ma.fields.String(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     on_behalf_of = ma.fields.Raw(allow_none=True)
+    same_approver = ma.fields.Boolean(metadata={"description": "this step fell to the approver who had just decided "
+                                                               "the step before, and was decided by that decision"})
+    note_th = ma.fields.String()
+    note_en = ma.fields.String()
 
 
 class RequestOut(ma.Schema):

@@ -26,7 +26,7 @@ def test_supervisor_approves_short_overtime(api, demo_org):
     assert employee.get("/api/me/requests?status=pending").json() == []
 
     notes = employee.get("/api/me/notifications").json()["items"]
-    assert {"request_decision", "request_approved"} <= {n["kind"] for n in notes}
+    assert [(n["kind"], n["body_en"]) for n in notes] == [("request_approved", "ok")]  # one decision, one notice
     assert "task_assigned" in {n["kind"] for n in supervisor.get("/api/me/notifications").json()["items"]}
 
 
