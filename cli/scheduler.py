@@ -12,7 +12,14 @@ def scheduler(obj, once: bool) -> None:
     from engine.scheduler import periodic_jobs, run_forever, run_once
     from engine.face_checks.config import prepare_face_runtime
 
+    from engine.schedules.holiday_coverage import years_without_holidays
+    from engine.directory.profile import local_today
+
     prepare_face_runtime(obj.settings)
+    with obj.session_factory() as session:
+        for year in years_without_holidays(session=session, today=local_today(obj.settings)):
+            click.echo(f"warning: no public holidays are loaded for {year}; every holiday would count as a working "
+                       f"day. Import them: opsta import holidays FILE.csv|FILE.ics", err=True)
     jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory)
     if once:
         for name, result in run_once(jobs).items():

@@ -1,5 +1,5 @@
 """Every periodic job of OPS-TA in one loop: BPMN timers, the selfie outbox sweep and purge,
-and the silent-device check.
+the silent-device check, and the check that the coming year's public holidays are loaded.
 
 `opsta scheduler` runs it as its own process (a compose service); `opsta run` runs it in a
 thread of the embedded server. Each job is safe to run in several schedulers at once.
@@ -20,6 +20,8 @@ from engine.db import utcnow
 
 log = logging.getLogger(__name__)
 
+HOLIDAY_CHECK_INTERVAL_S = 3600.0  # the answer changes once a year; hourly is plenty
+
 
 @dataclass
 class PeriodicJob:
@@ -34,10 +36,15 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
     from engine.terminals.silence import check_silent_devices
     from engine.requests.scheduled import tick_due
     from engine.face_checks.scheduled import face_verification_tick
+    from engine.schedules.holiday_coverage import announce_missing_holidays
 
     def silent_devices(now: datetime):
         with session_factory() as session:
             return len(check_silent_devices(session=session, settings=settings, now=now))
+
+    def missing_holidays(now: datetime):
+        with session_factory() as session:
+            return {"years_without_holidays": announce_missing_holidays(session=session, settings=settings, now=now)}
 
     return [
         PeriodicJob("bpmn timers", settings.scheduler_interval_seconds,
@@ -45,6 +52,7 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("selfie verification sweep", settings.face_sweep_interval_seconds,
                     lambda now: face_verification_tick(session_factory, settings, now, queue=face_queue)),
         PeriodicJob("silent devices", settings.scheduler_interval_seconds, silent_devices),
+        PeriodicJob("public holidays loaded", HOLIDAY_CHECK_INTERVAL_S, missing_holidays),
     ]
 
 
