@@ -20,9 +20,13 @@ from sqlalchemy.orm import Session
 from engine.attendance.driver_statement import DriverStatement
 from engine.attendance.ledger_hash import CANONICAL_HASH_FORMAT, normalise_punch, punch_hash
 from engine.errors import Conflict
+from engine.db import UTCDateTime
 from engine.models import Employee, LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
+
+
+Position = tuple[float, float, datetime]
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,9 @@ class ChainEnd:
 
     employee_active: bool
     last_hash: str
-    # (latitude, longitude, effective_at) of the newest punch, when it has a position.
-    last_position: tuple[float, float, datetime] | None
+    # (latitude, longitude, effective_at) of the punches with a position just before and just after the
+    # time asked about (`read_chain_end(at=…)`), by effective time; None without one, or when not asked.
+    neighbours: tuple[Position | None, Position | None] = (None, None)
 
 
 class UnknownEmployee(LookupError):
@@ -58,25 +63,31 @@ def _ensure_head_row(connection: Connection, employee_id: int) -> None:
                        .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def read_chain_end(*, connection: Connection, employee_id: int) -> ChainEnd | None:
+def read_chain_end(*, connection: Connection, employee_id: int, at: datetime | None = None) -> ChainEnd | None:
     """The end of the employee's chain, in one query that also returns whether the employee is active
-    and the newest punch's position.
+    and, with `at`, the positioned punches just before and just after that time (by effective time,
+    so an offline punch synced late is compared with its neighbours in time, not with the newest).
 
     None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
     still ends here, so a punch that raced in between sends the caller back here.
     """
     params = {"employee": employee_id}
-    if connection.dialect.name == "postgresql":
-        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params)
+    postgresql = connection.dialect.name == "postgresql"
+    if at is None:
+        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params) if postgresql else \
+            connection.execute(_READ_CHAIN_END, params).first()
     else:
-        row = connection.execute(_READ_CHAIN_END, params).first()
+        params["at"] = at
+        row = _READ_CHAIN_END_AROUND_ON_DRIVER.first(connection, params) if postgresql else \
+            connection.execute(_READ_CHAIN_END_AROUND, params).first()
     if row is None:
         return None
-    active, head_employee_id, last_hash, latitude, longitude, effective_at = row
+    active, head_employee_id, last_hash, *around = row
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
-    position = (latitude, longitude, effective_at) if latitude is not None else None
-    return ChainEnd(active, last_hash or GENESIS_HASH, position)
+    neighbours = (tuple(around[0:3]) if around and around[0] is not None else None,
+                  tuple(around[3:6]) if around and around[3] is not None else None)
+    return ChainEnd(active, last_hash or GENESIS_HASH, neighbours)
 
 
 @contextmanager
@@ -130,14 +141,16 @@ def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool
     return True
 
 
-def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch]) -> Punch:
+def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch],
+                 at: datetime | None = None) -> Punch:
     """Append the punch `build` makes for the end of the employee's chain; `punch.id` is set on return.
 
+    With `at` (the punch's effective time) the end carries the positioned punches around that time.
     When another punch of the employee gets in first, the end is read again and the punch rebuilt
-    (its content may depend on the punch before it, as the phone punch's travel check does).
+    (its content may depend on the punches around it, as the phone punch's travel check does).
     """
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id)
+        end = read_chain_end(connection=connection, employee_id=employee_id, at=at)
         if end is None:
             raise UnknownEmployee(f"no employee with id {employee_id}")
         punch = build(end)
@@ -156,10 +169,32 @@ def append_punch(*, session: Session, punch: Punch) -> Punch:
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.
 _employees, _heads, _punches = Employee.__table__, LedgerHead.__table__, Punch.__table__
 _READ_CHAIN_END = (
+    select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash)
+    .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id))
+    .where(_employees.c.id == bindparam("employee"))
+)
+
+
+def _neighbour_id(later: bool):
+    """The id of the employee's positioned punch just after (or at/just before) `:at`, by effective time;
+    read along ix_punches_employee_effective."""
+    when = _punches.c.effective_at > bindparam("at", type_=UTCDateTime) if later else \
+        _punches.c.effective_at <= bindparam("at", type_=UTCDateTime)
+    order = (_punches.c.effective_at.asc(), _punches.c.id.asc()) if later else \
+        (_punches.c.effective_at.desc(), _punches.c.id.desc())
+    return (select(_punches.c.id).where(_punches.c.employee_id == bindparam("employee"),
+                                        _punches.c.latitude.is_not(None), when)
+            .order_by(*order).limit(1).scalar_subquery())
+
+
+_before, _after = _punches.alias("before"), _punches.alias("after")
+_READ_CHAIN_END_AROUND = (
     select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash,
-           _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at)
+           _before.c.latitude, _before.c.longitude, _before.c.effective_at,
+           _after.c.latitude, _after.c.longitude, _after.c.effective_at)
     .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id)
-                 .outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
+                 .outerjoin(_before, _before.c.id == _neighbour_id(later=False))
+                 .outerjoin(_after, _after.c.id == _neighbour_id(later=True)))
     .where(_employees.c.id == bindparam("employee"))
 )
 _PUNCH_COLUMNS = [c for c in _punches.columns if c.key != "id"]
@@ -190,6 +225,7 @@ _APPEND_IF_HEAD_UNMOVED = DriverStatement(
 )
 # On PostgreSQL both statements of a phone punch skip SQLAlchemy's per-execution work (see DriverStatement).
 _READ_CHAIN_END_ON_DRIVER = DriverStatement(_READ_CHAIN_END)
+_READ_CHAIN_END_AROUND_ON_DRIVER = DriverStatement(_READ_CHAIN_END_AROUND)
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:
