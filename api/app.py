@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from flask_smorest import Api
 
@@ -11,7 +12,7 @@ from api.context import OpstaContext, close_db
 from api.errors import register_error_handlers
 from api.web import register_web
 from engine.attendance.recording import Geofence
-from engine.config import INSECURE_DEFAULT_SECRET, Settings
+from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
@@ -67,16 +68,13 @@ def _start_services(context: OpstaContext, settings: Settings) -> None:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
-    if settings.secret_key == INSECURE_DEFAULT_SECRET and not settings.database_url.startswith("sqlite"):
-        raise RuntimeError("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
-                           "set it to a long random value before serving a real database.")
+    problems = settings.startup_problems()
+    if problems:
+        raise RuntimeError(" ".join(problems))
     app = Flask(__name__)
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         API_TITLE="OPS-TA",
         API_VERSION="1",
@@ -87,6 +85,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
     )
     app.json.ensure_ascii = False  # Thai names stay readable in replies
+    if settings.trusted_proxy_count:
+        # Client addresses (sign-in throttling, logs) come from X-Forwarded-For only behind proxies we run.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count,
+                                x_proto=settings.trusted_proxy_count)
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     context = OpstaContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                            oidc_verifier=_build_oidc_verifier(settings))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import after_this_request, request
 from flask_smorest import Blueprint
 
-from api.auth.principal import current_employee, login_required, token_subject_id
+from api.auth.principal import current_employee, login_required, token_subject_id, unchecked_app_token
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
 from engine.attendance.reading import as_view, punch_history, visible_punch
@@ -74,7 +74,7 @@ def create_punch(body):
     selfie = _selfie()
     recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
                                 employee_id=token_subject_id(), data=GpsPunchInput(**body),
-                                idempotency_key=_idempotency_key(), selfie=selfie)
+                                idempotency_key=_idempotency_key(), selfie=selfie, token=unchecked_app_token())
     if recorded.created and selfie is not None:
         _send_after_reply(ctx.services["face_queue"], recorded.punch.id)
     return as_view(recorded.punch, _tz(), recorded.site), 201 if recorded.created else 200

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from engine.accounts.app_tokens import AppTokenClaims, live_token_clause
 from engine.driver_statement import DriverStatement
 from engine.errors import Conflict
 from engine.models import Employee, LedgerHead, Punch
@@ -63,6 +64,8 @@ class ChainEnd:
     last_hash: str
     # (latitude, longitude, effective_at) of the newest punch, when it has a position.
     last_position: tuple[float, float, datetime] | None
+    # Whether the app token the punch came with still counts (not revoked, current epoch); True without one.
+    token_live: bool = True
 
 
 class UnknownEmployee(LookupError):
@@ -88,25 +91,35 @@ def _ensure_head_row(connection: Connection, employee_id: int) -> None:
                        .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def read_chain_end(*, connection: Connection, employee_id: int) -> ChainEnd | None:
+def read_chain_end(*, connection: Connection, employee_id: int,
+                   token: AppTokenClaims | None = None) -> ChainEnd | None:
     """The end of the employee's chain, in one query that also returns whether the employee is active
-    and the newest punch's position.
+    and the newest punch's position, and with `token` whether that app token still counts.
 
     None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
-    still ends here, so a punch that raced in between sends the caller back here.
+    still ends here, so a punch that raced in between sends the caller back here. The token is
+    checked here because this query runs anyway: a separate check would cost the punch a round trip.
     """
     params = {"employee": employee_id}
-    if connection.dialect.name == "postgresql":
-        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params)
+    if token is not None:
+        params.update(token.as_params())
+    on_driver = connection.dialect.name == "postgresql"
+    if token is None:
+        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params) if on_driver else \
+            connection.execute(_READ_CHAIN_END, params).first()
+        token_live = True
     else:
-        row = connection.execute(_READ_CHAIN_END, params).first()
+        row = _READ_CHAIN_END_WITH_TOKEN_ON_DRIVER.first(connection, params) if on_driver else \
+            connection.execute(_READ_CHAIN_END_WITH_TOKEN, params).first()
+        if row is not None:
+            token_live, row = bool(row[-1]), row[:-1]
     if row is None:
         return None
     active, head_employee_id, last_hash, latitude, longitude, effective_at = row
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
     position = (latitude, longitude, effective_at) if latitude is not None else None
-    return ChainEnd(active, last_hash or GENESIS_HASH, position)
+    return ChainEnd(active, last_hash or GENESIS_HASH, position, token_live)
 
 
 @contextmanager
@@ -157,14 +170,16 @@ def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool
     return True
 
 
-def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch]) -> Punch:
+def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch],
+                 token: AppTokenClaims | None = None) -> Punch:
     """Append the punch `build` makes for the end of the employee's chain; `punch.id` is set on return.
 
     When another punch of the employee gets in first, the end is read again and the punch rebuilt
     (its content may depend on the punch before it, as the phone punch's travel check does).
+    With `token`, the end also says whether that app token still counts (`ChainEnd.token_live`).
     """
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id)
+        end = read_chain_end(connection=connection, employee_id=employee_id, token=token)
         if end is None:
             raise UnknownEmployee(f"no employee with id {employee_id}")
         punch = build(end)
@@ -189,6 +204,7 @@ _READ_CHAIN_END = (
                  .outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
     .where(_employees.c.id == bindparam("employee"))
 )
+_READ_CHAIN_END_WITH_TOKEN = _READ_CHAIN_END.add_columns(live_token_clause(_employees).label("token_live"))
 _PUNCH_COLUMNS = [c for c in _punches.columns if c.key != "id"]
 _COLUMN_DEFAULTS = [(c.key, c.default.arg) for c in _PUNCH_COLUMNS if c.default is not None]
 _INSERT_PUNCH = insert(_punches).returning(_punches.c.id)
@@ -215,6 +231,7 @@ _APPEND_IF_HEAD_UNMOVED = DriverStatement(
 )
 # On PostgreSQL both statements of a phone punch skip SQLAlchemy's per-execution work (see DriverStatement).
 _READ_CHAIN_END_ON_DRIVER = DriverStatement(_READ_CHAIN_END)
+_READ_CHAIN_END_WITH_TOKEN_ON_DRIVER = DriverStatement(_READ_CHAIN_END_WITH_TOKEN)
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.accounts.app_tokens import AppTokenClaims
 from engine.attendance.ledger import ChainEnd, UnknownEmployee, append_built, lone_append_connection
 from engine.attendance.reading import SiteRef
 from engine.attendance.signals import punch_flags, travel_is_impossible
@@ -73,11 +74,13 @@ class RecordedPunch:
 
 def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee_id: int,
                      data: GpsPunchInput, idempotency_key: str | None = None,
-                     now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
+                     now: datetime | None = None, selfie: PreparedSelfie | None = None,
+                     token: AppTokenClaims | None = None) -> RecordedPunch:
     """Store a phone punch; a retry with the same key returns the first one with `created` False.
 
-    Refused (401) when the employee is not active in the directory: the punch route leaves that
-    check to the chain-end read here, which makes it anyway.
+    Refused (401) when the employee is not active in the directory, or when `token` (the app token
+    the punch came with) was revoked or belongs to older credentials: the punch route leaves those
+    checks to the chain-end read here, which makes them in the query it runs anyway.
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
     verification job are stored in the session's transaction with the punch (the caller then hands
     the job to the broker). Without one, the punch is the only write and goes in on its own connection.
@@ -97,6 +100,9 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     def build(end: ChainEnd) -> Punch:
         if not end.employee_active:
             raise _not_in_directory()
+        if not end.token_live:
+            raise Unauthenticated("This sign-in was ended (signed out, revoked or the password changed). "
+                                  "Sign in again.", code="token_invalid")
         return _gps_punch(settings=settings, employee_id=employee_id, data=data, recorded_at=recorded_at,
                           timing=timing, match=match, geocoded=geocoded, previous=end.last_position,
                           verification_required=selfie is not None, idempotency_key=idempotency_key,
@@ -105,9 +111,10 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     try:
         if selfie is None:
             with lone_append_connection(session.get_bind()) as connection:
-                punch = append_built(connection=connection, employee_id=employee_id, build=build)
+                punch = append_built(connection=connection, employee_id=employee_id, build=build, token=token)
         else:
-            punch = append_built(connection=session.connection(), employee_id=employee_id, build=build)
+            punch = append_built(connection=session.connection(), employee_id=employee_id, build=build,
+                                 token=token)
             attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
             session.commit()
     except UnknownEmployee as exc:

@@ -1,5 +1,5 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
-from engine.models.accounts import LocalAccount, LoginFailure
+from engine.models.accounts import LocalAccount
 from engine.models.devices import (
     COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
     UnmatchedDeviceRecord,
@@ -11,6 +11,7 @@ from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
+from engine.models.sign_ins import AppToken, LoginAttempt, LoginThrottle, WebSession
 from engine.models.sites import Site
 from engine.models.verification import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
                                         VerificationJob)
@@ -55,7 +56,10 @@ __all__ = [
     "EmployeeRole",
     "Holiday",
     "LocalAccount",
-    "LoginFailure",
+    "LoginAttempt",
+    "LoginThrottle",
+    "AppToken",
+    "WebSession",
     "OrgUnit",
     "ScheduleAssignment",
     "WorkSchedule",

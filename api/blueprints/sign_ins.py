@@ -1,0 +1,104 @@
+"""An admin's view of a person's sign-ins: their browser sessions and app tokens, and revoking them."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api.auth.principal import current_employee, login_required
+from api.context import db
+from engine.accounts.app_tokens import revoke_app_token, tokens_of
+from engine.accounts.revocation import end_all_sign_ins
+from engine.accounts.web_sessions import end_web_session, sessions_of
+from engine.db import utcnow
+from engine.directory.access import visible_employee
+from engine.errors import NotFound
+from engine.models import AppToken, WebSession
+
+blp = Blueprint("sign_ins", __name__, url_prefix="/api/employees", description="Sessions and tokens (admin)")
+
+
+class SessionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    method = ma.fields.String(metadata={"description": "oidc or local"})
+    created_at = ma.fields.DateTime()
+    last_seen_at = ma.fields.DateTime()
+    idle_expires_at = ma.fields.DateTime()
+    absolute_expires_at = ma.fields.DateTime()
+    ended_at = ma.fields.DateTime(allow_none=True)
+    end_reason = ma.fields.String()
+    live = ma.fields.Boolean()
+    user_agent = ma.fields.String()
+    remote_addr = ma.fields.String()
+
+
+class TokenSchema(ma.Schema):
+    id = ma.fields.Integer()
+    issued_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    revoke_reason = ma.fields.String()
+    live = ma.fields.Boolean()
+    user_agent = ma.fields.String()
+    remote_addr = ma.fields.String()
+
+
+class SignInsSchema(ma.Schema):
+    sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
+    tokens = ma.fields.List(ma.fields.Nested(TokenSchema))
+
+
+def _person(code: str):
+    return visible_employee(session=db(), viewer=current_employee(), code=code)
+
+
+def _session_view(record: WebSession, epoch: int, now) -> dict:
+    live = (record.ended_at is None and record.epoch == epoch and now < record.idle_expires_at
+            and now < record.absolute_expires_at)
+    return {**{name: getattr(record, name) for name in SessionSchema().fields if name != "live"}, "live": live}
+
+
+def _token_view(token: AppToken, now) -> dict:
+    live = token.revoked_at is None and now < token.expires_at
+    return {**{name: getattr(token, name) for name in TokenSchema().fields if name != "live"}, "live": live}
+
+
+@blp.route("/<string:code>/sign-ins")
+@blp.response(200, SignInsSchema)
+@login_required(roles=["admin"])
+def list_sign_ins(code):
+    """The person's browser sessions and app tokens, newest first (ended ones are kept for 30 days)."""
+    person, now = _person(code), utcnow()
+    return {"sessions": [_session_view(s, person.credentials_epoch, now)
+                         for s in sessions_of(session=db(), employee_id=person.id)],
+            "tokens": [_token_view(t, now) for t in tokens_of(session=db(), employee_id=person.id)]}
+
+
+@blp.route("/<string:code>/sign-ins/revoke", methods=["POST"])
+@blp.response(204)
+@login_required(roles=["admin"])
+def revoke_all(code):
+    """End every session and app token of the person at once."""
+    end_all_sign_ins(session=db(), employee_id=_person(code).id, reason="revoked_by_admin")
+    db().commit()
+
+
+@blp.route("/<string:code>/sessions/<int:session_id>", methods=["DELETE"])
+@blp.response(204)
+@login_required(roles=["admin"])
+def end_one_session(code, session_id):
+    """End one browser session of the person."""
+    record = db().get(WebSession, session_id)
+    if record is None or record.employee_id != _person(code).id:
+        raise NotFound("No such session.", code="session_not_found")
+    end_web_session(session=db(), record=record, reason="revoked_by_admin")
+    db().commit()
+
+
+@blp.route("/<string:code>/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+@login_required(roles=["admin"])
+def revoke_one_token(code, token_id):
+    """Revoke one app token of the person."""
+    token = db().get(AppToken, token_id)
+    if token is None or token.employee_id != _person(code).id:
+        raise NotFound("No such token.", code="token_not_found")
+    revoke_app_token(session=db(), token=token, reason="revoked_by_admin")
+    db().commit()
