@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     problems = settings.startup_problems()
     if problems:
         raise RuntimeError(" ".join(problems))
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # static files belong to the web blueprint
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
