@@ -55,3 +55,19 @@ def test_a_new_credentials_epoch_ends_the_sessions_made_before_it(db_session, da
     assert live_web_session(session=db_session, settings=settings, raw_id=before, now=T0) is None
     assert live_web_session(session=db_session, settings=settings, raw_id=after, now=T0) is not None
     assert live_web_session(session=db_session, settings=settings, raw_id="made-up", now=T0) is None
+
+
+def test_the_scheduler_forgets_sessions_a_month_after_they_ended(db_session, database_url, session_factory):
+    from engine.accounts.scheduled import purge_sign_in_records
+    from engine.accounts.web_sessions import end_sessions
+
+    settings, employee = _settings(database_url), _employee(db_session)
+    start_web_session(session=db_session, settings=settings, employee=employee, method="local", now=T0)
+    end_sessions(session=db_session, employee_id=employee.id, reason="signed_out", now=T0)
+    start_web_session(session=db_session, settings=settings, employee=employee, method="local",
+                      now=T0 + timedelta(days=29))
+    db_session.commit()
+    assert purge_sign_in_records(session_factory=session_factory, settings=settings,
+                                 now=T0 + timedelta(days=31)) == 1
+    db_session.expire_all()
+    assert [s.created_at for s in db_session.scalars(select(WebSession))] == [T0 + timedelta(days=29)]
