@@ -32,7 +32,7 @@ def _key_for(secret_key: str) -> OctKey:
 
 def issue_token(*, session: Session, settings: Settings, employee: Employee, user_agent: str = "",
                 remote_addr: str = "") -> dict:
-    """A recorded access token for `employee`, shaped as an OAuth 2 token response (no commit)."""
+    """A recorded access token for `employee`, shaped as an OAuth 2 token response (the record is committed)."""
     record = record_app_token(session=session, employee=employee, ttl_seconds=settings.token_ttl_seconds,
                               user_agent=user_agent, remote_addr=remote_addr)
     claims = {"iss": LOCAL_ISSUER, "aud": AUDIENCE, "sub": str(employee.id), "jti": record.jti,

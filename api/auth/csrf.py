@@ -46,7 +46,7 @@ def csrf_token() -> str:
     return session[_STATE_KEY]
 
 
-def _expected_token(app: Flask) -> str | None:
+def _expected_token() -> str | None:
     """The token this request must carry, or None when it is not cookie-authenticated."""
     if request.headers.get("Authorization"):
         return None
@@ -88,7 +88,7 @@ def protect_from_csrf(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint)
         if view is None or getattr(view, "csrf_exempt", False):
             return None
-        expected = _expected_token(app)
+        expected = _expected_token()
         if expected is None:
             return None
         if not expected or not hmac.compare_digest(_sent_token().encode(), expected.encode()):

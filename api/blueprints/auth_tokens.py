@@ -45,7 +45,6 @@ def token(body):
                                    trusted_device=trusted_device_for(body["username"]))
     issued = issue_token(session=db(), settings=ctx.settings, employee=signed_in.employee,
                          user_agent=request.user_agent.string or "", remote_addr=client_address())
-    db().commit()
     response = make_response(TokenResponse().dump(issued))
     remember_device(response, username=body["username"], device_id=signed_in.device_id)
     return response
@@ -62,7 +61,6 @@ def logout():
                            "expires), not here.", code="token_not_ours")
     if claims is not None:
         revoke_token_by_jti(session=db(), jti=claims.jti, reason="signed_out")
-        db().commit()
         return ""
     response = make_response("", 204)
     sign_out_browser(response)

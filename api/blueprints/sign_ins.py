@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from api.auth.principal import current_employee, login_required
 from api.context import db
 from engine.accounts.app_tokens import revoke_app_token, tokens_of
-from engine.accounts.revocation import end_all_sign_ins
+from engine.accounts.revocation import revoke_all_sign_ins
 from engine.accounts.web_sessions import end_web_session, sessions_of
 from engine.db import utcnow
 from engine.directory.access import visible_employee
@@ -76,8 +76,15 @@ def list_sign_ins(code):
 @login_required(roles=["admin"])
 def revoke_all(code):
     """End every session and app token of the person at once."""
-    end_all_sign_ins(session=db(), employee_id=_person(code).id, reason="revoked_by_admin")
-    db().commit()
+    revoke_all_sign_ins(session=db(), employee_id=_person(code).id, reason="revoked_by_admin")
+
+
+def _row_of(code: str, model, row_id: int, what: str):
+    """The session or token `row_id` when it belongs to the person `code`; else 404 as for an unknown id."""
+    row = db().get(model, row_id)
+    if row is None or row.employee_id != _person(code).id:
+        raise NotFound(f"No such {what}.", code=f"{what}_not_found")
+    return row
 
 
 @blp.route("/<string:code>/sessions/<int:session_id>", methods=["DELETE"])
@@ -85,11 +92,7 @@ def revoke_all(code):
 @login_required(roles=["admin"])
 def end_one_session(code, session_id):
     """End one browser session of the person."""
-    record = db().get(WebSession, session_id)
-    if record is None or record.employee_id != _person(code).id:
-        raise NotFound("No such session.", code="session_not_found")
-    end_web_session(session=db(), record=record, reason="revoked_by_admin")
-    db().commit()
+    end_web_session(session=db(), record=_row_of(code, WebSession, session_id, "session"), reason="revoked_by_admin")
 
 
 @blp.route("/<string:code>/tokens/<int:token_id>", methods=["DELETE"])
@@ -97,8 +100,4 @@ def end_one_session(code, session_id):
 @login_required(roles=["admin"])
 def revoke_one_token(code, token_id):
     """Revoke one app token of the person."""
-    token = db().get(AppToken, token_id)
-    if token is None or token.employee_id != _person(code).id:
-        raise NotFound("No such token.", code="token_not_found")
-    revoke_app_token(session=db(), token=token, reason="revoked_by_admin")
-    db().commit()
+    revoke_app_token(session=db(), token=_row_of(code, AppToken, token_id, "token"), reason="revoked_by_admin")

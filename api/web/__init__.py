@@ -17,7 +17,7 @@ from api.context import db, opsta
 from api.security_headers import add_security_headers
 from engine.accounts.identity import employee_for_claims
 from engine.accounts.service import authenticate_local
-from engine.accounts.web_sessions import end_sessions
+from engine.accounts.web_sessions import end_provider_sessions
 from engine.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -142,8 +142,7 @@ def backchannel_logout():
     except InvalidLogoutToken as exc:
         log.warning("refused a back-channel logout token: %s", exc)
         return _backchannel_answer({"error": "invalid_request", "error_description": str(exc)}, 400)
-    ended = end_sessions(session=db(), reason="provider_logout", provider_sub=sub, provider_sid=sid)
-    db().commit()
+    ended = end_provider_sessions(session=db(), provider_sub=sub, provider_sid=sid)
     log.info("back-channel logout (sub %r, sid %r) ended %d sessions", sub, sid, ended)
     return _backchannel_answer(None, 200)
 

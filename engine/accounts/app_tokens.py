@@ -34,13 +34,13 @@ class AppTokenClaims:
 
 def record_app_token(*, session: Session, employee: Employee, ttl_seconds: int, user_agent: str = "",
                      remote_addr: str = "", now: datetime | None = None) -> AppToken:
-    """A new token row with a fresh `jti` (no commit); the caller signs a JWT carrying it."""
+    """A new token row with a fresh `jti`; commits. The caller signs a JWT carrying it."""
     now = now or utcnow()
     token = AppToken(jti=secrets.token_urlsafe(18), employee_id=employee.id, issued_at=now,
                      expires_at=now + timedelta(seconds=ttl_seconds), user_agent=user_agent[:255],
                      remote_addr=remote_addr[:64])
     session.add(token)
-    session.flush()
+    session.commit()
     return token
 
 
@@ -56,17 +56,19 @@ def live_token_clause(employees=Employee.__table__) -> ColumnElement[bool]:
 
 
 def revoke_app_token(*, session: Session, token: AppToken, reason: str, now: datetime | None = None) -> None:
-    """Revoke one token (no commit); revoking a revoked one keeps its first reason."""
+    """Revoke one token (revoking a revoked one keeps its first reason); commits."""
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()
         token.revoke_reason = reason
+    session.commit()
 
 
 def revoke_token_by_jti(*, session: Session, jti: str, reason: str, now: datetime | None = None) -> bool:
-    """Revoke the token with this `jti` (no commit); False when it is unknown or already revoked."""
+    """Revoke the token with this `jti`; commits. False when it is unknown or already revoked."""
     result = session.execute(update(AppToken).where(AppToken.jti == jti, AppToken.revoked_at.is_(None))
                              .values(revoked_at=now or utcnow(), revoke_reason=reason)
                              .execution_options(synchronize_session=False))
+    session.commit()
     return bool(result.rowcount)
 
 

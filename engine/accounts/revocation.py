@@ -34,3 +34,9 @@ def end_all_sign_ins(*, session: Session, employee_id: int, reason: str, now: da
         if isinstance(loaded, Employee) and loaded.id == employee_id:
             session.expire(loaded, ["credentials_epoch"])
     log.info("ended every sign-in of employee %s (%s): %d sessions, %d tokens", employee_id, reason, ended, revoked)
+
+
+def revoke_all_sign_ins(*, session: Session, employee_id: int, reason: str, now: datetime | None = None) -> None:
+    """An admin's revoke: `end_all_sign_ins`, then commit."""
+    end_all_sign_ins(session=session, employee_id=employee_id, reason=reason, now=now)
+    session.commit()

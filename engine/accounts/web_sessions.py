@@ -38,9 +38,12 @@ def session_id_digest(raw_id: str) -> str:
 def start_web_session(*, session: Session, settings: Settings, employee: Employee, method: str,
                       provider_sub: str | None = None, provider_sid: str | None = None,
                       id_token: str | None = None, user_agent: str = "", remote_addr: str = "",
-                      now: datetime | None = None) -> tuple[str, WebSession]:
-    """A new session for `employee` (a fresh id at every sign-in); returns the raw id for the cookie."""
+                      replacing: WebSession | None = None, now: datetime | None = None) -> tuple[str, WebSession]:
+    """A new session for `employee` with a fresh id, ending the one it replaces; returns the raw id for
+    the cookie. Commits."""
     now = now or utcnow()
+    if replacing is not None:
+        _end(replacing, reason="signed_in_again", now=now)
     raw_id = secrets.token_urlsafe(32)
     record = WebSession(
         id_hash=session_id_digest(raw_id), employee_id=employee.id, epoch=employee.credentials_epoch,
@@ -51,15 +54,16 @@ def start_web_session(*, session: Session, settings: Settings, employee: Employe
         id_token=id_token, user_agent=user_agent[:255], remote_addr=remote_addr[:64],
     )
     session.add(record)
-    session.flush()
+    session.commit()
     return raw_id, record
 
 
-def live_web_session(*, session: Session, settings: Settings, raw_id: str,
-                     now: datetime | None = None) -> WebSession | None:
+def admitted_web_session(*, session: Session, settings: Settings, raw_id: str,
+                         now: datetime | None = None) -> WebSession | None:
     """The live session behind `raw_id` with its employee loaded, or None; keeps the idle clock going.
 
-    An expired session is marked ended on the way (committed), so it is listed as such.
+    Commits what it marks: the new last-seen time (at most once a minute), or the end of an expired
+    session, so that it is listed as such.
     """
     if not raw_id or len(raw_id) > 128:
         return None
@@ -68,7 +72,7 @@ def live_web_session(*, session: Session, settings: Settings, raw_id: str,
     if record is None:
         return None
     if now >= record.absolute_expires_at or now >= record.idle_expires_at:
-        end_web_session(session=session, record=record, reason="expired", now=now)
+        _end(record, reason="expired", now=now)
         session.commit()
         return None
     if now - record.last_seen_at >= TOUCH_EVERY:
@@ -79,11 +83,25 @@ def live_web_session(*, session: Session, settings: Settings, raw_id: str,
     return record
 
 
-def end_web_session(*, session: Session, record: WebSession, reason: str, now: datetime | None = None) -> None:
-    """End one session (no commit); ending an ended one keeps its first reason."""
-    if record.ended_at is None:
+def _end(record: WebSession, *, reason: str, now: datetime | None = None) -> None:
+    if record.ended_at is None:  # ending an ended session keeps its first reason
         record.ended_at = now or utcnow()
         record.end_reason = reason
+
+
+def end_web_session(*, session: Session, record: WebSession, reason: str, now: datetime | None = None) -> None:
+    """End one session (signed out, revoked by an admin); commits."""
+    _end(record, reason=reason, now=now)
+    session.commit()
+
+
+def end_provider_sessions(*, session: Session, provider_sub: str | None, provider_sid: str | None,
+                          now: datetime | None = None) -> int:
+    """Back-channel logout: end the sessions of a provider session or person; commits. Returns how many."""
+    ended = end_sessions(session=session, reason="provider_logout", provider_sub=provider_sub,
+                         provider_sid=provider_sid, now=now)
+    session.commit()
+    return ended
 
 
 def end_sessions(*, session: Session, reason: str, employee_id: int | None = None,

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from engine.accounts.revocation import end_all_sign_ins
-from engine.accounts.web_sessions import live_web_session, session_id_digest, start_web_session
+from engine.accounts.web_sessions import admitted_web_session, session_id_digest, start_web_session
 from engine.models import Employee, WebSession
 from tests.conftest import make_settings
 
@@ -27,9 +27,9 @@ def test_a_session_lives_while_used_and_ends_after_the_idle_lifetime(db_session,
     raw_id, _ = start_web_session(session=db_session, settings=settings, employee=employee, method="local", now=T0)
     db_session.commit()
     for minutes in (20, 45, 70):  # each visit within 30 minutes of the last keeps it going
-        assert live_web_session(session=db_session, settings=settings, raw_id=raw_id,
+        assert admitted_web_session(session=db_session, settings=settings, raw_id=raw_id,
                                 now=T0 + timedelta(minutes=minutes)) is not None
-    assert live_web_session(session=db_session, settings=settings, raw_id=raw_id,
+    assert admitted_web_session(session=db_session, settings=settings, raw_id=raw_id,
                             now=T0 + timedelta(minutes=101)) is None
     record = db_session.scalar(select(WebSession))
     assert record.end_reason == "expired" and record.id_hash == session_id_digest(raw_id) != raw_id
@@ -40,9 +40,9 @@ def test_a_session_ends_after_the_absolute_lifetime_however_busy(db_session, dat
     raw_id, _ = start_web_session(session=db_session, settings=settings, employee=employee, method="oidc", now=T0)
     db_session.commit()
     for minutes in range(10, 120, 10):
-        assert live_web_session(session=db_session, settings=settings, raw_id=raw_id,
+        assert admitted_web_session(session=db_session, settings=settings, raw_id=raw_id,
                                 now=T0 + timedelta(minutes=minutes)) is not None
-    assert live_web_session(session=db_session, settings=settings, raw_id=raw_id,
+    assert admitted_web_session(session=db_session, settings=settings, raw_id=raw_id,
                             now=T0 + timedelta(minutes=120)) is None
 
 
@@ -52,9 +52,9 @@ def test_a_new_credentials_epoch_ends_the_sessions_made_before_it(db_session, da
     end_all_sign_ins(session=db_session, employee_id=employee.id, reason="password_changed", now=T0)
     after, _ = start_web_session(session=db_session, settings=settings, employee=employee, method="local", now=T0)
     db_session.commit()
-    assert live_web_session(session=db_session, settings=settings, raw_id=before, now=T0) is None
-    assert live_web_session(session=db_session, settings=settings, raw_id=after, now=T0) is not None
-    assert live_web_session(session=db_session, settings=settings, raw_id="made-up", now=T0) is None
+    assert admitted_web_session(session=db_session, settings=settings, raw_id=before, now=T0) is None
+    assert admitted_web_session(session=db_session, settings=settings, raw_id=after, now=T0) is not None
+    assert admitted_web_session(session=db_session, settings=settings, raw_id="made-up", now=T0) is None
 
 
 def test_the_scheduler_forgets_sessions_a_month_after_they_ended(db_session, database_url, session_factory):
