@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
+import requests
+
 from flask import (Blueprint, Flask, jsonify, make_response, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
@@ -54,7 +56,12 @@ def login():
                         "ระบบยังไม่ได้ตั้งค่าการเข้าสู่ระบบด้วย SSO / Single sign-on is not configured.", 404)
     session[_NEXT] = local_path(request.args.get("next"))
     redirect_uri = opsta().settings.public_url.rstrip("/") + url_for("web.callback")
-    return authorization_redirect(client, settings=opsta().settings, redirect_uri=redirect_uri)
+    try:
+        return authorization_redirect(client, settings=opsta().settings, redirect_uri=redirect_uri)
+    except requests.RequestException as exc:
+        log.warning("the OpenID provider is unreachable: %s", exc)
+        return _message("Single sign-on is unavailable", "ระบบ SSO ขององค์กรไม่ตอบสนอง กรุณาลองใหม่ภายหลัง / The "
+                        "organisation's single sign-on does not answer. Please try again later.", 503)
 
 
 @web.route("/authen/callback")
@@ -117,8 +124,7 @@ def logout_page():
 def logout():
     response = redirect(url_for("web.home"))
     ended = sign_out_browser(response)
-    client = _oidc_client()
-    end_session = client.load_server_metadata().get("end_session_endpoint") if client is not None else None
+    end_session = _end_session_endpoint(opsta())()
     if end_session:
         settings = opsta().settings
         query = {"post_logout_redirect_uri": settings.public_url.rstrip("/") + "/", "client_id": settings.oidc_client_id}
@@ -185,7 +191,7 @@ def _end_session_endpoint(context):
             return None
         try:
             return client.load_server_metadata().get("end_session_endpoint")
-        except Exception:  # noqa: BLE001 - a provider outage must not break every page's headers
+        except (requests.RequestException, ValueError):  # a provider outage must not break pages or sign-out
             return None
 
     return endpoint

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.accounts.revocation import end_all_sign_ins
-from engine.accounts.throttle import ThrottleKey, account_rule, address_rule, claim, clear, release
+from engine.accounts.throttle import (ThrottleKey, account_rule, address_rule, claim, clear, count_failure, gate,
+                                      release)
 from engine.config import Settings
 from engine.errors import RateLimited, Unauthenticated
 from engine.models import Employee, LocalAccount, LoginAttempt
@@ -73,9 +74,10 @@ def authenticate_local(*, session: Session, settings: Settings, username: str, p
     attempt is logged, in the log and in `login_attempts`. Commits.
     """
     username = username.strip().lower()
+    keys = _throttle_keys(settings, username, remote_addr, trusted_device)
     claimed: list[ThrottleKey] = []
-    for key in _throttle_keys(settings, username, remote_addr, trusted_device):
-        wait = claim(session=session, key=key)
+    for key in keys:
+        wait = claim(session=session, key=key) if key.counted_in_advance else gate(session=session, key=key)
         if wait is not None:
             for earlier in claimed:
                 release(session=session, key=earlier)
@@ -85,7 +87,8 @@ def authenticate_local(*, session: Session, settings: Settings, username: str, p
             raise RateLimited("Too many failed sign-ins. Wait a moment, then try again.",
                               headers={"Retry-After": str(max(1, math.ceil(wait)))},
                               retry_after_seconds=round(wait, 1))
-        claimed.append(key)
+        if key.counted_in_advance:
+            claimed.append(key)
     session.commit()  # the attempt counts before the password is checked: see engine.accounts.throttle
     account = session.scalar(select(LocalAccount).where(func.lower(LocalAccount.username) == username))
     try:
@@ -96,14 +99,14 @@ def authenticate_local(*, session: Session, settings: Settings, username: str, p
     session.add(LoginAttempt(username=username[:64], remote_addr=remote_addr[:64], succeeded=ok,
                              trusted_device=trusted_device is not None))
     if not ok:
+        for key in keys:
+            if not key.counted_in_advance:
+                count_failure(session=session, key=key)
         session.commit()
         log.warning("sign-in failed: %r from %s", username, remote_addr or "?")
         raise Unauthenticated("Wrong username or password.", code="invalid_credentials")
     for key in claimed:
-        if key.scope == "address":
-            release(session=session, key=key)
-        else:
-            clear(session=session, scope=key.scope, key=key.key)
+        clear(session=session, scope=key.scope, key=key.key)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     session.commit()

@@ -1,11 +1,17 @@
 """Growing delays between password checks, counted atomically per key.
 
-A key is an account name, a client address or a trusted device. Each attempt first *claims* a
-check on its keys with one INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING statement, which
-counts the attempt as a failure and sets when the next check may come; the claim fails, with
-nothing counted, while an earlier failure's delay still runs. Because the count is written before
-the password is checked, parallel guesses cannot slip in between a check and its count. A success
-then takes its count back (`release`) or clears the key (`clear`).
+A key is an account name, a client address or a trusted device. An attempt on an account or a
+device first *claims* a check with one INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING
+statement, which counts the attempt as a failure and sets when the next check may come; the claim
+fails, with nothing counted, while an earlier failure's delay still runs. Because the count is
+written before the password is checked, parallel guesses at one account cannot slip in between a
+check and its count; a success then clears the key (`clear`).
+
+A client address is only *gated* before the check and counted after a failure (`count_failure`,
+the same single statement without the WHERE): an office behind one address signs in many people at
+once, and their attempts in flight must not count against it. A parallel burst across many accounts
+from one address can therefore overshoot the address's free failures by its parallelism once; each
+account it tries is still held to its own count.
 
 Delays, never lockouts: after the free failures each further failure doubles the wait, from the
 base delay up to the maximum, and a quiet window forgets them all.
@@ -68,43 +74,66 @@ class ThrottleKey:
     key: str
     rule: ThrottleRule
 
+    @property
+    def counted_in_advance(self) -> bool:
+        """Claimed before the check (accounts, devices), or gated and counted after it (addresses)."""
+        return self.scope != "address"
 
-@lru_cache(maxsize=16)
-def _claim_statement(dialect: str, rule: ThrottleRule):
+
+@lru_cache(maxsize=32)
+def _counting_statement(dialect: str, rule: ThrottleRule, gated: bool):
+    """Count one failure on a key; `gated`: only if no delay runs, returning the count when it did."""
     now = bindparam("t_now", type_=Float)
     stale = _table.c.last_failure_at < now - rule.window
     upcoming = _table.c.failures + 1
-    delay = case(
-        (stale, rule.delay_after(1)),
-        (upcoming < rule.free_failures, 0.0),
-        *((upcoming == n, rule.delay_after(n)) for n in rule.counts_with_a_growing_delay()),
-        else_=rule.max_delay if rule.base_delay > 0 else 0.0,
+    kept = _table.c.next_attempt_at
+
+    def after(delay: float):
+        # Without a delay the next check may come at once: leave the time alone, since a racing claim
+        # whose clock read a moment earlier would otherwise find it in its future and be refused.
+        return now + delay if delay > 0 else kept
+
+    next_attempt_at = case(
+        (stale, after(rule.delay_after(1))),
+        (upcoming < rule.free_failures, kept),
+        *((upcoming == n, after(rule.delay_after(n))) for n in rule.counts_with_a_growing_delay()),
+        else_=after(rule.max_delay if rule.base_delay > 0 else 0.0),
     )
     make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    first_delay = rule.delay_after(1)
     first = make_insert(_table).values(scope=bindparam("t_scope"), key=bindparam("t_key"), failures=1,
-                                       last_failure_at=now, next_attempt_at=now + rule.delay_after(1))
-    return first.on_conflict_do_update(
-        index_elements=[_table.c.scope, _table.c.key],
-        set_={"failures": case((stale, 1), else_=upcoming), "last_failure_at": now, "next_attempt_at": now + delay},
-        where=_table.c.next_attempt_at <= now,
-    ).returning(_table.c.failures)
+                                       last_failure_at=now,
+                                       next_attempt_at=now + first_delay if first_delay > 0 else 0.0)
+    counted = {"failures": case((stale, 1), else_=upcoming), "last_failure_at": now,
+               "next_attempt_at": next_attempt_at}
+    if not gated:
+        return first.on_conflict_do_update(index_elements=[_table.c.scope, _table.c.key], set_=counted)
+    return first.on_conflict_do_update(index_elements=[_table.c.scope, _table.c.key], set_=counted,
+                                       where=_table.c.next_attempt_at <= now).returning(_table.c.failures)
 
 
 def claim(*, session: Session, key: ThrottleKey, now: float | None = None) -> float | None:
     """Count one attempt on `key` if a check is allowed now: None when it is, else the seconds to wait."""
     now = time.time() if now is None else now
-    statement = _claim_statement(session.get_bind().dialect.name, key.rule)
+    statement = _counting_statement(session.get_bind().dialect.name, key.rule, True)
     if session.execute(statement, {"t_scope": key.scope, "t_key": key.key, "t_now": now}).first() is not None:
         return None
+    return gate(session=session, key=key, now=now) or 0.0
+
+
+def gate(*, session: Session, key: ThrottleKey, now: float | None = None) -> float | None:
+    """None when a check on `key` may come now, else the seconds to wait (nothing is counted)."""
+    now = time.time() if now is None else now
     next_at = session.scalar(select(_table.c.next_attempt_at).where(_table.c.scope == key.scope,
                                                                    _table.c.key == key.key))
-    return max(0.0, (next_at or now) - now)
+    return None if next_at is None or next_at <= now else next_at - now
 
 
-def release(*, session: Session, key: ThrottleKey) -> None:
-    """Take back the count of a claimed attempt that turned out not to be a failure."""
-    session.execute(update(_table).where(_table.c.scope == key.scope, _table.c.key == key.key,
-                                         _table.c.failures > 0).values(failures=_table.c.failures - 1))
+def count_failure(*, session: Session, key: ThrottleKey, now: float | None = None) -> None:
+    """Count a failed check on `key` (a gated key: counted after its check)."""
+    now = time.time() if now is None else now
+    statement = _counting_statement(session.get_bind().dialect.name, key.rule, False)
+    session.execute(statement, {"t_scope": key.scope, "t_key": key.key, "t_now": now})
 
 
 def clear(*, session: Session, scope: str, key: str) -> None:
@@ -120,3 +149,9 @@ def purge_quiet_keys(*, session: Session, settings: Settings, now: float | None 
     result = session.execute(_table.delete().where(_table.c.last_failure_at < now - quiet,
                                                    _table.c.next_attempt_at < now))
     return result.rowcount or 0
+
+
+def release(*, session: Session, key: ThrottleKey) -> None:
+    """Take back the count of a claimed attempt that was never checked (another key refused it)."""
+    session.execute(update(_table).where(_table.c.scope == key.scope, _table.c.key == key.key,
+                                         _table.c.failures > 0).values(failures=_table.c.failures - 1))

@@ -159,3 +159,12 @@ def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(throttled_app):
     spoofed = browser(source_address="127.0.0.7")
     spoofed.headers["X-Forwarded-For"] = "198.51.100.99"
     assert guess(server, "ghost", "x", client=spoofed).status_code == 429
+
+
+def test_many_people_signing_in_at_once_from_one_address_all_get_in(throttled_app):
+    # An office behind one address at 08:30: successes never count against the address, even in parallel.
+    server = throttled_app()
+    people = ["employee1", "employee2", "employee3", "employee4", "supervisor", "director", "hr", "analyst"] * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda name: guess(server, name, "demo", address="127.0.0.11").status_code, people))
+    assert codes == [200] * len(people)

@@ -225,3 +225,21 @@ def test_session_cookies_are_httponly_lax_and_secure_outside_the_embedded_mode(a
     cookie = next(c for c in reply.raw.headers.getlist("Set-Cookie") if c.startswith("opsta_session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) == (backend() == "postgresql")  # the SQLite run is the embedded mode
+
+
+def test_sign_out_ends_our_session_even_when_the_provider_is_down(sso_server, oidc_provider):
+    web = sso_sign_in(sso_server, oidc_provider)
+    stolen = copied_cookie(web)
+    token = csrf_token_of(web.get(f"{sso_server.url}/", timeout=30).text)
+    oidc_provider.stop()
+    reply = web.post(f"{sso_server.url}/authen/logout", data={"csrf_token": token}, allow_redirects=False, timeout=30)
+    assert reply.status_code == 302 and reply.headers["Location"].startswith(f"{oidc_provider.issuer}/logout?")
+    assert me_with(sso_server, stolen) == 401
+
+
+def test_sign_in_while_the_provider_is_down_gets_a_clear_page(sso_app, oidc_provider_factory):
+    provider = oidc_provider_factory()
+    server = sso_app(provider)
+    provider.stop()
+    page = browser().get(f"{server.url}/authen/login", timeout=30)
+    assert page.status_code == 503 and "single sign-on does not answer" in page.text
