@@ -1,7 +1,7 @@
 """CSRF: writes that the session cookie authenticates need the page's token; bearer-token calls do not."""
 import requests
 
-from tests.support.browser import browser, csrf_token_of
+from tests.support.http_browser import browser, csrf_token_of
 
 EVIL = {"Origin": "https://evil.example", "Referer": "https://evil.example/page"}
 

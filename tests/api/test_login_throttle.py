@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from api.app import create_app
 from engine.models import LoginAttempt
 from tests.conftest import make_settings
-from tests.support.browser import browser
+from tests.support.http_browser import browser
 from tests.support.live_server import LiveServer
 
 THROTTLE = dict(login_free_failures=3, login_address_free_failures=6, login_base_delay_seconds=1.0,

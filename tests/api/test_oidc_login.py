@@ -9,7 +9,7 @@ import requests
 
 from api.app import create_app
 from tests.conftest import make_settings
-from tests.support.browser import browser
+from tests.support.http_browser import browser
 from tests.support.live_server import LiveServer
 
 EMP1_CODE = "100059150"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.directory.importer import import_employees_csv
 from engine.models import Employee
-from tests.support.browser import browser, csrf_token_of
+from tests.support.http_browser import browser, csrf_token_of
 
 EMP1_CODE = "100059150"
 PUNCH = {"direction": "in", "latitude": 13.7563, "longitude": 100.5018, "accuracy_m": 10}

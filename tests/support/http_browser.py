@@ -1,4 +1,4 @@
-"""An HTTP client that keeps cookies the way a browser does, for the sign-in pages."""
+"""An HTTP client that keeps cookies the way a browser does, for the sign-in pages (no JavaScript: requests)."""
 from __future__ import annotations
 
 import re
