@@ -15,8 +15,16 @@ from engine.models import AppToken, WebSession
 blp = Blueprint("sign_ins", __name__, url_prefix="/api/employees", description="Sessions and tokens (admin)")
 
 
-class SessionSchema(ma.Schema):
+class _SignInSchema(ma.Schema):
+    """What sessions and tokens share: which one, whether it still counts, and where it came from."""
+
     id = ma.fields.Integer()
+    live = ma.fields.Boolean()
+    user_agent = ma.fields.String()
+    remote_addr = ma.fields.String()
+
+
+class SessionSchema(_SignInSchema):
     method = ma.fields.String(metadata={"description": "oidc or local"})
     created_at = ma.fields.DateTime()
     last_seen_at = ma.fields.DateTime()
@@ -24,20 +32,13 @@ class SessionSchema(ma.Schema):
     absolute_expires_at = ma.fields.DateTime()
     ended_at = ma.fields.DateTime(allow_none=True)
     end_reason = ma.fields.String()
-    live = ma.fields.Boolean()
-    user_agent = ma.fields.String()
-    remote_addr = ma.fields.String()
 
 
-class TokenSchema(ma.Schema):
-    id = ma.fields.Integer()
+class TokenSchema(_SignInSchema):
     issued_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
     revoked_at = ma.fields.DateTime(allow_none=True)
     revoke_reason = ma.fields.String()
-    live = ma.fields.Boolean()
-    user_agent = ma.fields.String()
-    remote_addr = ma.fields.String()
 
 
 class SignInsSchema(ma.Schema):
@@ -49,15 +50,17 @@ def _person(code: str):
     return visible_employee(session=db(), viewer=current_employee(), code=code)
 
 
+def _view(row, schema: type[ma.Schema], live: bool) -> dict:
+    return {**{name: getattr(row, name) for name in schema().fields if name != "live"}, "live": live}
+
+
 def _session_view(record: WebSession, epoch: int, now) -> dict:
-    live = (record.ended_at is None and record.epoch == epoch and now < record.idle_expires_at
-            and now < record.absolute_expires_at)
-    return {**{name: getattr(record, name) for name in SessionSchema().fields if name != "live"}, "live": live}
+    return _view(record, SessionSchema, record.ended_at is None and record.epoch == epoch
+                 and now < record.idle_expires_at and now < record.absolute_expires_at)
 
 
 def _token_view(token: AppToken, now) -> dict:
-    live = token.revoked_at is None and now < token.expires_at
-    return {**{name: getattr(token, name) for name in TokenSchema().fields if name != "live"}, "live": live}
+    return _view(token, TokenSchema, token.revoked_at is None and now < token.expires_at)
 
 
 @blp.route("/<string:code>/sign-ins")
