@@ -9,10 +9,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY api ./api
+COPY cli ./cli
 COPY engine ./engine
 COPY face ./face
 COPY geo ./geo
 COPY devices ./devices
+COPY web ./web
 COPY bpmn ./bpmn
 COPY migrations ./migrations
 # Editable, so the package finds alembic.ini, migrations/ and bpmn/ beside it in /app.

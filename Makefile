@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-postgres test-sqlite bench clean
+.PHONY: run test test-postgres test-sqlite test-system-packages bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,16 +17,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/opsta run --demo
 
-## The whole suite: on PostgreSQL (127.0.0.1:5432), then the database-backed part again on SQLite
-test: $(STAMP)
+## The whole suite: on PostgreSQL (127.0.0.1:5432) with the browser tests, then the database-backed part again on SQLite
+test: $(STAMP) test-system-packages
 	$(PY) -m pytest
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) test-system-packages
 	$(PY) -m pytest
+
+## Debian's chromium, Thai fonts and poppler for the browser and PDF tests (apt-get as root, only when missing)
+test-system-packages:
+	@bash .ci/test-system-packages
 
 test-sqlite: $(STAMP)
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/engine -m "not postgres_only"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
-from flask_smorest import Api
 
+from api.auth.oidc_tokens import OidcTokenVerifier
 from api.blueprints import register_blueprints
 from api.blueprints.iclock import bp as iclock_endpoints
 from api.context import OpstaContext, close_db
-from api.errors import register_error_handlers
+from api.errors import handle_http_exception, register_error_handlers
 from api.web import register_web
 from engine.attendance.recording import Geofence
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
+from engine.face_checks.config import prepare_face_runtime
+from engine.face_checks.queue import face_queue
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
 
@@ -27,17 +30,19 @@ class DatabaseIntConverter(IntegerConverter):
 
 
 class OpstaApi(Api):
-    """flask-smorest's Api with our problem+json handlers instead of its own error payload."""
+    """flask-smorest's Api answering HTTP errors (404, 405, malformed JSON, validation) as problem+json.
 
-    def _register_error_handlers(self):
-        register_error_handlers(self._app)
+    flask-smorest registers this method for `HTTPException` when the Api is made; `register_error_handlers`
+    adds the rest (domain errors, anything unexpected).
+    """
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
 
 
-def _build_oidc_verifier(settings: Settings):
+def _oidc_verifier(settings: Settings) -> OidcTokenVerifier | None:
     if not settings.oidc_enabled:
         return None
-    from api.auth.oidc_tokens import OidcTokenVerifier
-
     return OidcTokenVerifier(settings.oidc_discovery_url, settings.expected_audience,
                              cache_seconds=settings.oidc_jwks_cache_seconds,
                              timeout=settings.oidc_http_timeout_seconds,
@@ -45,24 +50,37 @@ def _build_oidc_verifier(settings: Settings):
                              refuse_id_tokens=not settings.oidc_audience)
 
 
-def _start_services(context: OpstaContext, settings: Settings) -> None:
-    """The per-process helpers routes reach through `opsta().services`."""
-    from engine.verification.config import prepare_face_runtime
-    from engine.verification.queue import face_queue
+def _logout_token_verifier(settings: Settings, oidc_verifier: OidcTokenVerifier | None) -> OidcTokenVerifier | None:
+    """Back-channel logout tokens: the API verifier's issuer and discovery document, our client id as audience."""
+    if oidc_verifier is None:
+        return None
+    return OidcTokenVerifier(settings.oidc_discovery_url, settings.oidc_client_id,
+                             cache_seconds=settings.oidc_jwks_cache_seconds,
+                             timeout=settings.oidc_http_timeout_seconds, discovery=oidc_verifier.discovery)
 
-    context.services["geofence"] = Geofence(
-        sites=site_index_cache(context.session_factory, default_tolerance_m=settings.site_default_tolerance_m,
+
+def _context(settings: Settings) -> OpstaContext:
+    """The database and the per-process services of this app."""
+    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    session_factory = make_session_factory(engine)
+    geofence = Geofence(
+        sites=site_index_cache(session_factory, default_tolerance_m=settings.site_default_tolerance_m,
                                recheck_after_s=settings.site_index_recheck_seconds),
         geocoder=make_geocoder(url=settings.geocoder_url or None, timeout_s=settings.geocoder_timeout_seconds),
     )
     # Offline face-model weights for this process, and the `face` queue (an in-process worker with memory://).
     prepare_face_runtime(settings)
-    context.services["face_queue"] = face_queue(settings=settings, session_factory=context.session_factory)
+    broker_ping = None
     if not settings.embedded_broker:
         import redis
 
-        broker = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2)
-        context.services["broker_ping"] = broker.ping
+        broker_ping = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2).ping
+    oidc_verifier = _oidc_verifier(settings)
+    return OpstaContext(settings=settings, engine=engine, session_factory=session_factory, geofence=geofence,
+                        face_queue=face_queue(settings=settings, session_factory=session_factory),
+                        oidc_verifier=oidc_verifier,
+                        logout_token_verifier=_logout_token_verifier(settings, oidc_verifier),
+                        broker_ping=broker_ping)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -89,12 +107,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         # Client addresses (sign-in throttling, logs) come from X-Forwarded-For only behind proxies we run.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count,
                                 x_proto=settings.trusted_proxy_count)
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
-    context = OpstaContext(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                           oidc_verifier=_build_oidc_verifier(settings))
-    app.extensions["opsta"] = context
+    app.extensions["opsta"] = _context(settings)
     app.teardown_appcontext(close_db)
-    _start_services(context, settings)
 
     api = OpstaApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},

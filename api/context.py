@@ -1,23 +1,33 @@
-"""What one running app holds: settings, the database, verifiers and the task broker."""
+"""What one running app holds: settings, the database, and the per-process services routes use."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Callable
 
+from authlib.integrations.flask_client import FlaskOAuth2App
 from flask import current_app, g
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.auth.oidc_tokens import OidcTokenVerifier
+from engine.attendance.recording import Geofence
 from engine.config import Settings
+from engine.face_checks.queue import FaceQueue
 
 
 @dataclass
 class OpstaContext:
+    """Built once per process by `create_app`; routes reach it through `opsta()`."""
+
     settings: Settings
     engine: Engine
     session_factory: sessionmaker[Session]
-    oidc_verifier: Any = None
-    services: dict[str, Any] = field(default_factory=dict)
+    geofence: Geofence  # the site index and reverse geocoder punches are tagged with
+    face_queue: FaceQueue  # where selfie checks are sent (an in-process worker with memory://)
+    oidc_verifier: OidcTokenVerifier | None = None  # API bearer tokens from the issuer; None without OIDC
+    oidc_client: FlaskOAuth2App | None = None  # the browser sign-in client; None without OIDC
+    logout_token_verifier: OidcTokenVerifier | None = None  # back-channel logout tokens; None without OIDC
+    broker_ping: Callable[[], object] | None = None  # readiness check of Redis; None with the in-process broker
 
 
 def opsta() -> OpstaContext:

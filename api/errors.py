@@ -101,6 +101,6 @@ def handle_unexpected(error: Exception) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
+    """Domain errors and unexpected exceptions; HTTP errors come through `OpstaApi.handle_http_exception`."""
     app.register_error_handler(DomainError, handle_domain_error)
-    app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -37,13 +37,13 @@ from bench.calendar_seed import build_org, copy_org, copy_punches  # noqa: E402
 from bench.gunicorn_server import GunicornServer  # noqa: E402
 from engine.accounts.service import set_local_account  # noqa: E402
 from engine.attendance.calendar import month_calendar  # noqa: E402
+from engine.attendance.ledger import GENESIS_HASH, punch_hash  # noqa: E402
 from engine.attendance.punch_days import punch_window  # noqa: E402
 from engine.attendance.thai_calendar import parse_month  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.demo_attendance import HOLIDAY_FILES, _holiday_dir  # noqa: E402
+from engine.demo.attendance import HOLIDAY_FILES, holiday_dir  # noqa: E402
 from engine.migrate import upgrade_database  # noqa: E402
-from engine.attendance.ledger import GENESIS_HASH, punch_hash  # noqa: E402
 from engine.models import Employee, Holiday, LedgerHead, OrgUnit, Punch  # noqa: E402
 from engine.schedules.holidays import import_holidays_file  # noqa: E402
 from engine.schedules.service import define_schedule, ensure_default_schedule, set_unit_schedule  # noqa: E402
@@ -70,7 +70,7 @@ def seed(*, database_url: str, settings: Settings, employees: int, first_day: da
     session_factory = make_session_factory(engine)
     with session_factory() as session:
         for name in HOLIDAY_FILES:
-            import_holidays_file(session=session, path_or_file=_holiday_dir() / name)
+            import_holidays_file(session=session, path_or_file=holiday_dir() / name)
         ensure_default_schedule(session=session)
         feature = load_demo_site_geojson()
         site = create_site(session=session, name=feature["properties"]["name"], geometry=feature["geometry"],

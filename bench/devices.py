@@ -82,7 +82,7 @@ class ServedApp:
 
     def _seed(self, database_url: str) -> None:
         from engine.db import make_engine, make_session_factory
-        from engine.devices.registry import create_device
+        from engine.terminals.registry import create_device
         from engine.models import Employee, OrgUnit
 
         engine = make_engine(database_url)

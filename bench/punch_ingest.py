@@ -49,7 +49,7 @@ from engine.accounts.service import hash_password  # noqa: E402
 from engine.attendance.ledger import verify_chains  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
-from engine.demo import seed_demo  # noqa: E402
+from engine.demo.organisation import seed_demo  # noqa: E402
 from engine.migrate import upgrade_database  # noqa: E402
 from engine.models import Employee, LocalAccount, OrgUnit, Punch  # noqa: E402
 from engine.sites.service import create_site  # noqa: E402

@@ -86,7 +86,7 @@ class ServiceRun:
 
         from engine.config import Settings
         from engine.db import make_engine, make_session_factory
-        from engine.demo import seed_demo
+        from engine.demo.organisation import seed_demo
         from engine.migrate import upgrade_database
         from engine.models import Employee
 

@@ -1,15 +1,17 @@
-"""Parsing of `table=ATTLOG` uploads: one punch per line, TAB-separated.
+"""Parsing of `table=ATTLOG` uploads: one punch per line, TAB-separated, and what each punch means
+for one device configuration (`read_punches`).
 
 Layout: PIN, time, state, verify, workcode, reserved, reserved[, mask flag, temperature, …].
 Firmware varies from 2 to 16 columns, so only PIN and time are required.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from devices.punch_meaning import local_to_utc, zone
+from devices.punch_meaning import VerifyMethod, local_to_utc, punch_direction, verify_method, zone
 from devices.wire import LineReject, numbered_lines, split_fields
 
 ATTLOG_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -129,3 +131,50 @@ def format_attlog_line(*, pin: str, local_time: datetime, state: int = 0, verify
     """Render one punch the way a device writes it (no line break)."""
     columns = [pin, local_time.strftime(ATTLOG_TIME_FORMAT), str(state), str(verify), workcode, *extra]
     return "\t".join(columns)
+
+
+@dataclass(frozen=True)
+class DevicePunch:
+    """One punch with its meaning resolved for a given device configuration."""
+
+    pin: str
+    local_time: datetime      # naive device wall clock; dedupe on (sn, pin, local_time)
+    instant: datetime         # aware UTC
+    state: int | None         # raw state code as sent
+    direction: str | None     # from the device state map; None when unmapped
+    method: VerifyMethod
+    workcode: str
+    line_no: int
+    raw: str
+
+
+def read_punch(record: AttlogRecord, *, tz: str | ZoneInfo, state_map: Mapping[str, str] | None = None,
+               verify_map: Mapping[int, str] | None = None) -> DevicePunch:
+    """Resolve one parsed ATTLOG record with the device's zone, state map and verify map."""
+    return DevicePunch(
+        pin=record.pin,
+        local_time=record.wall_clock(tz),
+        instant=record.instant(tz),
+        state=record.state,
+        direction=punch_direction(record.state, state_map),
+        method=verify_method(record.verify, verify_map),
+        workcode=record.workcode,
+        line_no=record.line_no,
+        raw=record.raw,
+    )
+
+
+def read_punches(text: str, *, tz: str | ZoneInfo, state_map: Mapping[str, str] | None = None,
+                 verify_map: Mapping[int, str] | None = None) -> tuple[list[DevicePunch], list[LineReject]]:
+    """Parse a decoded ATTLOG body and resolve every punch.
+
+    Malformed lines come back as rejects, and so do times the zone cannot place (e.g. past year 9999 in UTC).
+    """
+    records, rejects = parse_attlog(text)
+    punches = []
+    for record in records:
+        try:
+            punches.append(read_punch(record, tz=tz, state_map=state_map, verify_map=verify_map))
+        except (ValueError, OverflowError, OSError) as exc:
+            rejects.append(LineReject(record.line_no, record.raw, f"bad time ({exc})"))
+    return punches, rejects

@@ -14,7 +14,7 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
     """A new broker for `settings.broker_url`: `redis://…` → RedisBroker, `memory://` → StubBroker.
 
     The in-process broker only works with a worker in the same process
-    (see `engine.verification.queue.FaceQueue`); its messages do not survive a restart, which the
+    (see `engine.face_checks.queue.FaceQueue`); its messages do not survive a restart, which the
     outbox sweeper makes up for.
     """
     if settings.embedded_broker:

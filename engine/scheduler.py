@@ -32,9 +32,9 @@ class PeriodicJob:
 def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session], face_queue=None) -> list[PeriodicJob]:
     """The jobs with their intervals; `face_queue` is the app's queue in embedded mode."""
     from engine.accounts.scheduled import purge_sign_in_records
-    from engine.devices.silence import check_silent_devices
+    from engine.face_checks.scheduled import face_verification_tick
     from engine.requests.scheduled import tick_due
-    from engine.verification.scheduled import face_verification_tick
+    from engine.terminals.silence import check_silent_devices
 
     def silent_devices(now: datetime):
         with session_factory() as session:

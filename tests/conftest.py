@@ -76,10 +76,9 @@ def db_session(session_factory, clean_db):
 
 from argon2 import PasswordHasher  # noqa: E402
 
-from api.app import create_app  # noqa: E402
-from engine.config import Settings  # noqa: E402
 from tests.support.api_client import ApiClient  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.live_server import serving  # noqa: E402
+from tests.support.settings import make_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,14 +92,6 @@ def cheap_password_hashing():
     accounts._hasher = original
 
 
-def make_settings(database_url: str, **overrides) -> Settings:
-    values = dict(database_url=database_url, secret_key="test-secret-key-0123456789abcdef",
-                  broker_url="memory://", demo_password="demo", local_login="true",
-                  public_url="http://127.0.0.1")
-    values.update(overrides)
-    return Settings.from_env(environ={}, **values)
-
-
 @pytest.fixture(scope="session")
 def settings(database_url):
     return make_settings(database_url)
@@ -108,16 +99,15 @@ def settings(database_url):
 
 @pytest.fixture(scope="session")
 def live_app(database_url):
-    server = LiveServer(lambda url: create_app(make_settings(database_url, public_url=url))).start()
-    yield server
-    server.stop()
+    with serving(make_settings(database_url)) as server:
+        yield server
 
 
 @pytest.fixture
 def api(live_app, clean_db):
     """An anonymous client of the running app; log in with `api.login(username)`."""
     # The tables were just emptied behind the app's back; its geofence index must not remember old sites.
-    live_app.app.extensions["opsta"].services["geofence"].sites.invalidate()
+    live_app.app.extensions["opsta"].geofence.sites.invalidate()
     client = ApiClient(live_app.url)
     yield client
     client.close()
@@ -125,8 +115,8 @@ def api(live_app, clean_db):
 
 @pytest.fixture
 def demo_org(session_factory, settings, clean_db):
-    """The demo organisation (see engine/demo.py), with local accounts whose password is 'demo'."""
-    from engine.demo import DEMO_PEOPLE, seed_demo
+    """The demo organisation (see engine/demo/), with local accounts whose password is 'demo'."""
+    from engine.demo.organisation import DEMO_PEOPLE, seed_demo
 
     with session_factory() as session:
         seed_demo(session=session, settings=settings, attendance=False)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from api.auth.principal import current_employee, login_required
 from api.blueprints.request_schemas import RequestPerson
 from api.context import db
-from engine.requests.reading import person_ref
+from engine.requests.queries import person_ref
 from engine.workflow.delegation import delegations_of, set_delegation
 
 blp = Blueprint("delegations", __name__, url_prefix="/api/me/delegations", description="Acting approvers")
@@ -45,6 +45,4 @@ def list_mine():
 @login_required()
 def create(data):
     """Name an acting approver for a period (inclusive dates)."""
-    delegation = set_delegation(session=db(), delegator=current_employee(), **data)
-    db().commit()
-    return _view(delegation)
+    return _view(set_delegation(session=db(), delegator=current_employee(), **data))

@@ -8,12 +8,12 @@ from api.blueprints.device_schemas import (
 )
 from api.context import db
 from engine.db import utcnow
-from engine.devices.enrollment import enroll_employees, enrollment_overview
-from engine.devices.queue import queue_resync, recent_commands
-from engine.devices.registry import (
+from engine.terminals.enrollment import enroll_employees, enrollment_overview
+from engine.terminals.queue import queue_resync, recent_commands
+from engine.terminals.registry import (
     create_device, get_device_or_404, list_devices, unauthorized_attempts, update_device,
 )
-from engine.devices.review import device_views, unmatched_records
+from engine.terminals.review import device_views, unmatched_records
 
 blp = Blueprint("devices", __name__, description="Face terminals (ZKTeco push), role device_admin or admin")
 

@@ -23,7 +23,7 @@ def readyz():
         db().execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means "not ready", never a 500
         checks["database"] = f"error: {type(exc).__name__}"
-    broker_check = opsta().services.get("broker_ping")
+    broker_check = opsta().broker_ping
     if broker_check is not None:
         try:
             broker_check()

@@ -6,7 +6,10 @@ send again, so errors answer 503 in plain text.
 """
 from __future__ import annotations
 
+import functools
 import logging
+from datetime import datetime
+from typing import Callable
 
 from flask import Blueprint, Response, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,8 +19,9 @@ from api.context import db, opsta
 from devices.replies import UNAUTHORIZED_REPLY, http_date
 from devices.wire import encode_body
 from engine.db import utcnow
-from engine.devices import terminal
-from engine.devices.registry import admitted_device
+from engine.models import Device
+from engine.terminals import terminal
+from engine.terminals.registry import admitted_device
 
 log = logging.getLogger(__name__)
 
@@ -44,74 +48,69 @@ def _text(body: str, status: int = 200, codec: str = "utf-8") -> Response:
     return response
 
 
-def _device():
-    now = utcnow()
-    device = admitted_device(session=db(), sn=_arg("SN").strip(), remote_addr=request.remote_addr or "",
-                             path=request.path, now=now)
-    return device, now
+def _terminal_request(handler: Callable[[Device, datetime], str]):
+    """Admit the terminal named by `SN` (enabled and registered, marked as seen) and answer `handler(device, now)`
+    in its codec; any other caller gets `401 Device Unauthorized` and is recorded for review."""
 
+    @functools.wraps(handler)
+    def admit() -> Response:
+        now = utcnow()
+        device = admitted_device(session=db(), sn=_arg("SN").strip(), remote_addr=request.remote_addr or "",
+                                 path=request.path, now=now)
+        if device is None:
+            return _text(UNAUTHORIZED_REPLY, 401)
+        return _text(handler(device, now), codec=device.codec)
 
-def _refused() -> Response:
-    return _text(UNAUTHORIZED_REPLY, 401)
+    return admit
 
 
 @bp.route("/iclock/cdata", methods=["GET", "POST"])
 @bp.route("/iclock/cdata.aspx", methods=["GET", "POST"])
-def cdata():
+@_terminal_request
+def cdata(device: Device, now: datetime) -> str:
     """Handshake and clock (GET), uploads of ATTLOG, OPERLOG, BIODATA, options and other tables (POST)."""
-    device, now = _device()
-    if device is None:
-        return _refused()
     settings = opsta().settings
     if request.method == "POST":
-        reply = terminal.upload(session=db(), settings=settings, device=device, table=_arg("table"),
-                                stamp=_arg("Stamp"), body=request.get_data(cache=False), now=now)
-    elif _arg("type").lower() == "time":
-        reply = terminal.clock(session=db(), device=device, now=now)
-    elif _arg("options") or not _arg("type"):
-        reply = terminal.handshake(session=db(), settings=settings, device=device, push_version=_arg("pushver"),
-                                   now=now)
-    else:
-        reply = terminal.acknowledge(session=db())
-    return _text(reply, codec=device.codec)
+        return terminal.upload(session=db(), settings=settings, device=device, table=_arg("table"),
+                               stamp=_arg("Stamp"), body=request.get_data(cache=False), now=now)
+    if _arg("type").lower() == "time":
+        return terminal.clock(device=device, now=now)
+    if _arg("options") or not _arg("type"):
+        return terminal.handshake(session=db(), settings=settings, device=device, push_version=_arg("pushver"),
+                                  now=now)
+    return terminal.acknowledge()
 
 
 @bp.route("/iclock/getrequest", methods=["GET", "POST"])
 @bp.route("/iclock/getrequest.aspx", methods=["GET", "POST"])
-def getrequest():
+@_terminal_request
+def getrequest(device: Device, now: datetime) -> str:
     """The poll: `OK`, or queued commands as `C:<id>:<command>` lines."""
-    device, now = _device()
-    if device is None:
-        return _refused()
-    reply = terminal.poll(session=db(), settings=opsta().settings, device=device, info=_arg("INFO"), now=now)
-    return _text(reply, codec=device.codec)
+    return terminal.poll(session=db(), settings=opsta().settings, device=device, info=_arg("INFO"), now=now)
 
 
 @bp.route("/iclock/devicecmd", methods=["GET", "POST"])
 @bp.route("/iclock/devicecmd.aspx", methods=["GET", "POST"])
-def devicecmd():
+@_terminal_request
+def devicecmd(device: Device, now: datetime) -> str:
     """Results of executed commands."""
-    device, now = _device()
-    if device is None:
-        return _refused()
-    reply = terminal.command_results(session=db(), device=device, body=request.get_data(cache=False), now=now)
-    return _text(reply, codec=device.codec)
+    return terminal.command_results(session=db(), device=device, body=request.get_data(cache=False), now=now)
 
 
 @bp.route("/iclock/ping", methods=["GET", "POST"])
 @bp.route("/iclock/ping.aspx", methods=["GET", "POST"])
-def ping():
+@_terminal_request
+def ping(device: Device, now: datetime) -> str:
     """Keep-alive during long uploads."""
-    device, _ = _device()
-    if device is None:
-        return _refused()
-    return _text(terminal.acknowledge(session=db()), codec=device.codec)
+    return terminal.acknowledge()
 
 
 @bp.errorhandler(Exception)
 def plain_error(error: Exception) -> Response:
-    """Plain-text errors for terminals: they only look at the status, and retry on anything but 200."""
-    db().rollback()
+    """Plain-text errors for terminals: they only look at the status, and retry on anything but 200.
+
+    The request's session is rolled back at teardown, as for every request.
+    """
     if isinstance(error, HTTPException):
         return _text(error.name, error.code or 500)
     if isinstance(error, SQLAlchemyError):

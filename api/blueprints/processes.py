@@ -82,7 +82,7 @@ def _uploaded() -> dict[str, bytes]:
 
 
 def _published_base():
-    """The shipped processes count as published from the first request on, even on a fresh database."""
+    """The shipped processes count as published from the first request on, even on a fresh database (commits)."""
     settings = opsta().settings
     if settings.workflow_auto_publish:
         ensure_published(session=db(), bpmn_dir=settings.bpmn_dir)
@@ -94,7 +94,6 @@ def _published_base():
 def list_processes():
     """Every process with its published versions, newest first."""
     _published_base()
-    db().commit()
     return [{"process_id": pid, "versions": versions,
              "current_version": next((v.version for v in versions if v.is_current), None)}
             for pid, versions in list_versions(session=db()).items()]
@@ -121,7 +120,6 @@ def publish_upload():
     """Validate, then store a new version of each changed process; new requests use it, running ones do not."""
     _published_base()
     results = publish_uploaded(session=db(), files=_uploaded(), published_by=current_employee().code)
-    db().commit()
     return {"published": [{"process_id": r.process_id, "version": r.version.version,
                            "spec_hash": r.version.spec_hash, "changed": r.changed} for r in results]}
 

@@ -7,7 +7,7 @@ from api.auth.principal import current_employee, login_required
 from api.context import db, opsta
 from engine.directory.access import visible_employee
 from engine.errors import NotFound
-from engine.verification.profile_photos import (current_profile_photo, photo_summary, set_profile_photo,
+from engine.face_checks.profile_photos import (current_profile_photo, photo_summary, set_profile_photo,
                                                 visible_profile_photo)
 
 blp = Blueprint("profile_photos", __name__, description="Profile photos (face verification)")

@@ -8,11 +8,11 @@ from flask_smorest import Blueprint
 from api.auth.principal import current_employee, login_required, token_subject_id, unchecked_app_token
 from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
 from api.context import db, opsta
-from engine.attendance.reading import as_view, punch_history, visible_punch
+from engine.attendance.queries import as_view, punch_history, visible_punch
 from engine.attendance.recording import GpsPunchInput, record_gps_punch
 from engine.errors import InvalidInput
-from engine.verification.queue import send_verification
-from engine.verification.selfies import prepare_selfie
+from engine.face_checks.queue import send_verification
+from engine.face_checks.selfies import prepare_selfie
 
 
 class PunchBlueprint(Blueprint):
@@ -72,11 +72,11 @@ def create_punch(body):
     """
     ctx = opsta()
     selfie = _selfie()
-    recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.services["geofence"],
+    recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.geofence,
                                 employee_id=token_subject_id(), data=GpsPunchInput(**body),
                                 idempotency_key=_idempotency_key(), selfie=selfie, token=unchecked_app_token())
     if recorded.created and selfie is not None:
-        _send_after_reply(ctx.services["face_queue"], recorded.punch.id)
+        _send_after_reply(ctx.face_queue, recorded.punch.id)
     return as_view(recorded.punch, _tz(), recorded.site), 201 if recorded.created else 200
 
 

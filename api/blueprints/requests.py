@@ -7,7 +7,7 @@ from api.context import db, opsta
 from engine.directory.profile import local_today
 from engine.requests import flows
 from engine.requests.forms import Submitted
-from engine.requests.reading import my_requests, request_view, visible_request
+from engine.requests.queries import my_requests, request_view, visible_request
 
 blp = Blueprint("requests", __name__, description="Overtime, off-site and missed-punch requests")
 

@@ -49,7 +49,7 @@ class SiteCollection(ma.Schema):
 
 def _sites_changed():
     """This process tags with the new outlines at once; other processes notice within seconds."""
-    opsta().services["geofence"].sites.invalidate()
+    opsta().geofence.sites.invalidate()
 
 
 @blp.route("")

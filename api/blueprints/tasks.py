@@ -6,7 +6,7 @@ from api.blueprints.request_schemas import BulkIn, BulkOut, DecisionIn, TaskOut
 from api.context import db, opsta
 from engine.directory.profile import local_today
 from engine.requests import flows
-from engine.requests.reading import task_view
+from engine.requests.queries import task_view
 from engine.workflow.host import inbox
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="Approval tasks (the inbox)")

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from api.auth.principal import current_employee, login_required
 from api.blueprints.directory_schemas import EmployeeRef
 from api.context import db
-from engine.verification.reading import verification_errors, visible_selfie
+from engine.face_checks.queries import verification_errors, visible_selfie
 
 blp = Blueprint("verifications", __name__, description="Selfie verification of punches")
 

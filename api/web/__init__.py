@@ -28,10 +28,6 @@ web = Blueprint("web", __name__, template_folder="templates", static_folder="sta
 _NEXT = "next_page"
 
 
-def _oidc_client():
-    return opsta().services.get("oidc_client")
-
-
 def _home(**context):
     settings = opsta().settings
     record = current_web_session()
@@ -50,7 +46,7 @@ def home():
 
 @web.route("/authen/login")
 def login():
-    client = _oidc_client()
+    client = opsta().oidc_client
     if client is None:
         return _message("Single sign-on is not configured",
                         "ระบบยังไม่ได้ตั้งค่าการเข้าสู่ระบบด้วย SSO / Single sign-on is not configured.", 404)
@@ -66,7 +62,7 @@ def login():
 
 @web.route("/authen/callback")
 def callback():
-    client = _oidc_client()
+    client = opsta().oidc_client
     if client is None:
         return redirect(url_for("web.home"))
     if request.args.get("error"):
@@ -139,7 +135,7 @@ def logout():
 @csrf_exempt
 def backchannel_logout():
     """The provider ends our sessions of a person (`sub`) or of one provider session (`sid`)."""
-    verifier = opsta().services.get("logout_token_verifier")
+    verifier = opsta().logout_token_verifier
     if verifier is None:
         return _backchannel_answer({"error": "invalid_request", "error_description": "OIDC is off."}, 400)
     try:
@@ -172,12 +168,7 @@ def register_web(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_NAME=STATE_COOKIE, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.secure_cookies)
     if settings.oidc_enabled:
-        from api.auth.oidc_tokens import OidcTokenVerifier
-
-        context.services["oidc_client"] = register_oidc_client(app, settings)
-        context.services["logout_token_verifier"] = OidcTokenVerifier(
-            settings.oidc_discovery_url, settings.oidc_client_id, cache_seconds=settings.oidc_jwks_cache_seconds,
-            timeout=settings.oidc_http_timeout_seconds, discovery=context.oidc_verifier.discovery)
+        context.oidc_client = register_oidc_client(app, settings)
     protect_from_csrf(app)
     add_security_headers(app, settings, _end_session_endpoint(context))
     app.add_url_rule("/api/docs/static/<path:filename>", "swagger_static", _swagger_static)
@@ -186,7 +177,7 @@ def register_web(app: Flask) -> None:
 
 def _end_session_endpoint(context):
     def endpoint() -> str | None:
-        client = context.services.get("oidc_client")
+        client = context.oidc_client
         if client is None:
             return None
         try:

@@ -15,7 +15,8 @@ from engine.accounts.revocation import end_all_sign_ins
 from engine.accounts.throttle import (ThrottleKey, account_rule, address_rule, claim, clear, count_failure, gate,
                                       release)
 from engine.config import Settings
-from engine.errors import RateLimited, Unauthenticated
+from engine.directory.service import get_employee_by_code
+from engine.errors import NotFound, RateLimited, Unauthenticated
 from engine.models import Employee, LocalAccount, LoginAttempt
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,19 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def set_local_password(*, session: Session, employee_code: str, username: str, password: str) -> LocalAccount:
+    """Create or reset the local (break-glass) account `username` of the employee with this code; commits."""
+    employee = get_employee_by_code(session=session, code=employee_code)
+    if employee is None:
+        raise NotFound("No employee has this code.", code="employee_not_found")
+    account = set_local_account(session=session, employee=employee, username=username.lower(), password=password)
+    session.commit()
+    return account
+
+
 def set_local_account(*, session: Session, employee: Employee, username: str, password: str) -> LocalAccount:
-    """Create or reset the local account of `employee`; a reset ends their sessions and app tokens and
-    clears the throttle on the account name."""
+    """Create or reset the local account of `employee` (no commit); a reset ends their sessions and app
+    tokens and clears the throttle on the account name."""
     account = session.scalar(select(LocalAccount).where(LocalAccount.employee_id == employee.id))
     if account is None:
         account = LocalAccount(employee_id=employee.id, username=username, password_hash=hash_password(password))

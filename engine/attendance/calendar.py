@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from engine.attendance.day_rules import day_status
-from engine.attendance.punch_days import Punch as DayRulePunch, assign_punch_days, punch_window
-from engine.attendance.reading import as_view
+from engine.attendance.punch_days import TimedPunch, assign_punch_days, punch_window
+from engine.attendance.queries import as_view
 from engine.attendance.thai_calendar import CalendarMonth, thai_date_short, thai_weekday_name
 from engine.config import Settings
 from engine.db import utcnow
@@ -40,7 +40,7 @@ def month_calendar(*, session: Session, settings: Settings, employee: Employee, 
                                                        end=month.last_day + timedelta(days=1))}
     rows = {p.id: p for p in _load_punches(session, employee, month, tz)}
     by_day = assign_punch_days(
-        punches=[DayRulePunch(p.id, p.recorded_at, p.direction, p.effective_at) for p in rows.values()],
+        punches=[TimedPunch(p.id, p.recorded_at, p.direction, p.effective_at) for p in rows.values()],
         schedules={d: (s if s.is_workday else None) for d, s in schedules.items()},
         tz=tz, day_boundary=time.fromisoformat(settings.day_boundary),
         late_out_window=timedelta(minutes=settings.late_out_window_minutes),

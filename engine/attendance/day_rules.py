@@ -1,7 +1,7 @@
 """The status of one employee's attendance day, from its schedule, its punches and what is approved.
 
 Inputs are the punches already assigned to the day (see `punch_days.assign_punch_days`), the day's
-working hours (`WorkHours`, or any object with `start`/`end` such as `engine.schedules.service.DaySchedule`;
+working hours (`work_hours.WorkHours`, or any object with `start`/`end` such as `engine.schedules.service.DaySchedule`;
 None or a None start = not a working day for this person) and the org-local "now".
 
 Rules, applied in this order (the first that matches gives the primary status):
@@ -42,13 +42,12 @@ on any kind of day, for reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, Protocol, Sequence
-from zoneinfo import ZoneInfo
+from typing import Literal, Sequence
 
-if TYPE_CHECKING:
-    from engine.attendance.punch_days import DayPunch
+from engine.attendance.punch_days import DayPunch
+from engine.attendance.work_hours import HoursLike, is_work_day, work_period
 
 
 class Status(StrEnum):
@@ -67,32 +66,6 @@ class Status(StrEnum):
 
 # Precedence of the punch problems when several apply to one day.
 _PROBLEM_ORDER = (Status.ABSENT, Status.INCOMPLETE, Status.LATE, Status.LEFT_EARLY)
-
-
-class HoursLike(Protocol):
-    """Working hours of one day; `engine.schedules.service.DaySchedule` fits (start None = no work)."""
-
-    start: time | None
-    end: time | None
-
-
-@dataclass(frozen=True)
-class WorkHours:
-    """Working hours in org-local wall-clock time; an end at or before the start ends the next day."""
-
-    start: time
-    end: time
-
-
-def is_work_day(hours: HoursLike | None) -> bool:
-    """True when the hours exist and have both a start and an end."""
-    return hours is not None and hours.start is not None and hours.end is not None
-
-
-def work_period(*, hours: HoursLike, day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Local start and end instants of the hours worked on `day`; a night shift ends the next date."""
-    end_day = day + timedelta(days=1) if hours.end <= hours.start else day
-    return datetime.combine(day, hours.start, tzinfo=tz), datetime.combine(end_day, hours.end, tzinfo=tz)
 
 
 @dataclass(frozen=True)
@@ -124,7 +97,7 @@ def day_status(
     *,
     day: date,
     schedule: HoursLike | None,
-    punches: Sequence["DayPunch"],
+    punches: Sequence[DayPunch],
     now_local: datetime,
     grace_minutes: int,
     holiday_name: str | None = None,
@@ -209,7 +182,7 @@ class _PunchTimes:
     missing: tuple[str, ...]
 
     @classmethod
-    def of(cls, ordered: Sequence["DayPunch"]) -> "_PunchTimes":
+    def of(cls, ordered: Sequence[DayPunch]) -> "_PunchTimes":
         ins = [p.local_at for p in ordered if p.direction == "in"]
         outs = [p.local_at for p in ordered if p.direction == "out"]
         missing = []

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from engine.accounts.app_tokens import AppTokenClaims, live_token_clause
-from engine.driver_statement import DriverStatement
+from engine.attendance.driver_statement import DriverStatement
 from engine.errors import Conflict
 from engine.models import Employee, LedgerHead, Punch
 
@@ -213,6 +213,8 @@ _MOVE_HEAD_HASH = (update(_heads)
                    .values(last_hash=bindparam("hash")))
 _POINT_HEAD_AT = (update(_heads).where(_heads.c.employee_id == bindparam("employee"))
                   .values(last_punch_id=bindparam("punch")))
+_TOUCH_HEADS = (update(_heads).where(_heads.c.employee_id.in_(bindparam("employees", expanding=True)))
+                .values(last_hash=_heads.c.last_hash))
 # PostgreSQL: move the head only if it still holds the hash read before (a concurrent mover makes the
 # WHERE fail once its transaction commits), and insert the punch only for a head that moved. The
 # punch's id comes from its sequence first, so the head can point at it in the same statement.
@@ -256,6 +258,10 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
     employee_ids = sorted({punch.employee_id for punch in punches})
     if not employee_ids:
         return []
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE, and its transaction only takes the one writer lock at the first write:
+        # write first (a no-op on the heads), so a concurrent batch waits before it reads any head.
+        session.connection().execute(_TOUCH_HEADS, {"employees": employee_ids})
     lock_heads = (select(LedgerHead).where(LedgerHead.employee_id.in_(employee_ids))
                   .order_by(LedgerHead.employee_id).with_for_update())
     heads = {head.employee_id: head for head in session.scalars(lock_heads)}

@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal, Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
-from engine.attendance.day_rules import HoursLike, is_work_day, work_period
+from engine.attendance.work_hours import HoursLike, is_work_day, work_period
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 DEFAULT_DAY_BOUNDARY = time(4, 0)
@@ -45,7 +45,9 @@ class PunchLike(Protocol):
 
 
 @dataclass(frozen=True)
-class Punch:
+class TimedPunch:
+    """A punch reduced to what assignment reads (not a stored `engine.models.Punch`)."""
+
     id: object
     instant: datetime
     direction: Literal["in", "out"]

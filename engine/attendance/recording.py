@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from engine.accounts.app_tokens import AppTokenClaims
 from engine.attendance.ledger import ChainEnd, UnknownEmployee, append_built, lone_append_connection
-from engine.attendance.reading import SiteRef
-from engine.attendance.signals import punch_flags, travel_is_impossible
+from engine.attendance.queries import SiteRef
+from engine.attendance.spoofing_flags import punch_flags, travel_is_impossible
 from engine.attendance.timing import PunchTiming, punch_timing
 from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, Unauthenticated
+from engine.face_checks.selfies import PreparedSelfie, attach_selfie
 from engine.models import Punch
-from engine.verification.selfies import PreparedSelfie, attach_selfie
 from geo import ReverseGeocoder, SiteIndexCache, SiteMatch, place_label
 
 
@@ -76,7 +76,7 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
                      data: GpsPunchInput, idempotency_key: str | None = None,
                      now: datetime | None = None, selfie: PreparedSelfie | None = None,
                      token: AppTokenClaims | None = None) -> RecordedPunch:
-    """Store a phone punch; a retry with the same key returns the first one with `created` False.
+    """Store a phone punch (commits); a retry with the same key returns the first one with `created` False.
 
     Refused (401) when the employee is not active in the directory, or when `token` (the app token
     the punch came with) was revoked or belongs to older credentials: the punch route leaves those

@@ -19,7 +19,7 @@ A column missing from the header leaves that attribute untouched on existing emp
 (and at its default on new ones); an empty cell in a present column clears it.
 
 Every bad row is reported as a `LineProblem` (physical line, reason). If any row is bad,
-nothing is written. Nothing is committed either: the caller owns the transaction.
+nothing is written. A clean file is written and committed in one transaction (not on a dry run).
 """
 from __future__ import annotations
 
@@ -30,10 +30,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.accounts.revocation import end_all_sign_ins
-from engine.devices.enrollment import employee_deactivated
-from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.directory.employee_rows import EmployeeRow, parse_row, read_header
+from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.models import Employee, EmployeeRole, OrgUnit
+from engine.terminals.enrollment import employee_deactivated
 
 # progress(stage, done, total); stage is "check" or "write".
 Progress = Callable[[str, int, int], None]
@@ -61,7 +61,7 @@ class _Directory:
 
 def import_employees_csv(*, session: Session, path_or_file: Source, dry_run: bool = False,
                          progress: Progress | None = None) -> ImportReport:
-    """Check every row of an employee CSV, then create or update employees by code unless any row is bad."""
+    """Check every row of an employee CSV, then create or update employees by code unless any row is bad; commits."""
     report = ImportReport(dry_run=dry_run)
     try:
         records = csv_records(read_text(path_or_file))
@@ -95,6 +95,7 @@ def import_employees_csv(*, session: Session, path_or_file: Source, dry_run: boo
     if report.problems or dry_run:
         return report
     _write(session, rows, directory, progress)
+    session.commit()
     return report
 
 

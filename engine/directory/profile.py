@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.directory.service import direct_subordinates
+from engine.face_checks.profile_photos import profile_photo_age_days
 from engine.models import Employee
 from engine.schedules.service import schedule_for
-from engine.verification.profile_photos import profile_photo_age_days
 
 
 def local_today(settings: Settings):

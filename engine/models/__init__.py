@@ -1,11 +1,9 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount
-from engine.models.devices import (
-    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
-    UnmatchedDeviceRecord,
-)
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
-from engine.models.notifications import Notification
+from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
+                                        VerificationJob)
+from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
@@ -13,10 +11,11 @@ from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQU
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sign_ins import AppToken, LoginAttempt, LoginThrottle, WebSession
 from engine.models.sites import Site
-from engine.models.verification import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
-                                        VerificationJob)
-from engine.models.workflow import (Delegation, InboxTask, OutboxMessage, ProcessInstance, ProcessVersion,
-                                    WorkflowEventRow)
+from engine.models.terminals import (
+    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
+    UnmatchedDeviceRecord,
+)
+from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
 __all__ = [
     "COMMAND_STATES",

@@ -63,7 +63,7 @@ class Punch(Base):
 
     employee: Mapped[Employee] = relationship()
     site: Mapped[Site | None] = relationship()
-    device: Mapped["Device | None"] = relationship()  # noqa: F821  (engine.models.devices)
+    device: Mapped["Device | None"] = relationship()  # noqa: F821  (engine.models.terminals)
 
 
 class LedgerHead(Base):

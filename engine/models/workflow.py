@@ -1,4 +1,7 @@
-"""Workflow host tables: published process versions, instances, the inbox, audit, outbox, delegation."""
+"""Workflow host tables: published process versions, instances, the inbox, audit, delegation.
+
+The notification outbox the host writes is in `engine.models.notifications`.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -102,23 +105,6 @@ class WorkflowEventRow(Base):
     decision: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
-
-
-class OutboxMessage(Base):
-    """A notification decided inside a workflow transaction, delivered afterwards."""
-
-    __tablename__ = "notification_outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
-    kind: Mapped[str] = mapped_column(String(48))
-    title_th: Mapped[str] = mapped_column(String(255))
-    title_en: Mapped[str] = mapped_column(String(255))
-    body_th: Mapped[str] = mapped_column(Text, default="")
-    body_en: Mapped[str] = mapped_column(Text, default="")
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Delegation(Base):

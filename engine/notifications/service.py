@@ -11,7 +11,7 @@ from engine.models import Employee, Notification
 
 def notify(*, session: Session, recipient_id: int, kind: str, title_th: str, title_en: str,
            body_th: str = "", body_en: str = "", data: dict | None = None) -> Notification:
-    """Add a notification in the caller's transaction (the caller commits)."""
+    """Add a notification in the caller's transaction (no commit)."""
     notification = Notification(recipient_id=recipient_id, kind=kind, title_th=title_th, title_en=title_en,
                                 body_th=body_th, body_en=body_en, data=data or {})
     session.add(notification)
@@ -31,7 +31,7 @@ def notifications_for(*, session: Session, employee: Employee, unread_only: bool
 
 
 def mark_read(*, session: Session, employee: Employee, notification_id: int | None = None) -> None:
-    """Mark one notification (or, without an id, all of them) as read."""
+    """Mark one notification (or, without an id, all of them) as read; commits."""
     query = update(Notification).where(Notification.recipient_id == employee.id, Notification.read_at.is_(None))
     if notification_id is not None:
         if session.scalar(select(Notification.id).where(Notification.id == notification_id,

@@ -18,7 +18,7 @@ from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance
 from engine.requests import forms
 from engine.requests.effects import apply_outcome
 from engine.workflow import host
-from engine.workflow.versions import current_version_hint, ensure_published, forget_current_versions
+from engine.workflow.versions import current_version_hint, forget_current_versions, publish_shipped_if_none
 
 OPEN_STATUSES = ("pending", "returned")
 
@@ -82,7 +82,7 @@ def submit_request(*, session: Session, settings: Settings, requester: Employee,
         for _ in range(3):
             version = current_version_hint(session=session, process_id=process_id)
             if version is None and settings.workflow_auto_publish:
-                ensure_published(session=session, bpmn_dir=settings.bpmn_dir)
+                publish_shipped_if_none(session=session, bpmn_dir=settings.bpmn_dir)
                 version = current_version_hint(session=session, process_id=process_id)
             if version is None:
                 raise Conflict(f"No version of process '{process_id}' is published yet; ask the process analyst.",
@@ -104,7 +104,7 @@ def _own_request(session: Session, request_id: int, employee: Employee) -> Appro
     if request is None:
         raise NotFound("No request with this id is visible to you.", code="request_not_found")
     if request.requester_id != employee.id:
-        from engine.requests.reading import can_view
+        from engine.requests.queries import can_view
 
         if can_view(session=session, viewer=employee, request=request):
             raise Forbidden("Only the requester can change or cancel a request.", code="not_requester")

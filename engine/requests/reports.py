@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine.directory.service import is_in_reporting_line_above
 from engine.errors import Forbidden
 from engine.models import ApprovalRequest, Employee, Punch
-from engine.requests.reading import request_view
+from engine.requests.queries import request_view
 
 WIDE_ROLES = frozenset({"hr", "admin"})
 REPORT_LIMIT = 5000

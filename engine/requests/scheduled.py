@@ -17,9 +17,9 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import DomainError
 from engine.models import ProcessInstance
+from engine.notifications.outbox import deliver_pending
 from engine.requests.flows import status_hook
 from engine.workflow import host
-from engine.workflow.outbox import deliver_pending
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ An import adds and renames days; it never deletes a holiday the file does not me
 an empty English name keeps the English name the day already has.
 
 As with employees, every bad line is reported and nothing is written if there is one.
-Nothing is committed: the caller owns the transaction.
+A clean file is written and committed in one transaction (not on a dry run).
 """
 from __future__ import annotations
 
@@ -47,17 +47,17 @@ class _Named:
 
 
 def import_holidays_file(*, session: Session, path_or_file: Source, dry_run: bool = False) -> HolidayImportReport:
-    """Import a holiday file, telling iCalendar from CSV by its content."""
+    """Import a holiday file, telling iCalendar from CSV by its content; commits."""
     return _import(session, path_or_file, dry_run, kind=None)
 
 
 def import_holidays_csv(*, session: Session, path_or_file: Source, dry_run: bool = False) -> HolidayImportReport:
-    """Import holidays from a `date,name_th,name_en` CSV file."""
+    """Import holidays from a `date,name_th,name_en` CSV file; commits."""
     return _import(session, path_or_file, dry_run, kind="csv")
 
 
 def import_holidays_ics(*, session: Session, path_or_file: Source, dry_run: bool = False) -> HolidayImportReport:
-    """Import holidays from the all-day events of an iCalendar file."""
+    """Import holidays from the all-day events of an iCalendar file; commits."""
     return _import(session, path_or_file, dry_run, kind="ics")
 
 
@@ -87,7 +87,7 @@ def _import(session: Session, source: Source, dry_run: bool, kind: str | None) -
             holiday.name_th = named.name_th
             # A Thai-only source (most .ics feeds) must not erase an English name imported earlier.
             holiday.name_en = named.name_en or holiday.name_en
-    session.flush()
+    session.commit()
     return report
 
 

@@ -39,7 +39,7 @@ def get_site_or_404(*, session: Session, site_id: int) -> Site:
 
 def create_site(*, session: Session, name: str, geometry: Any, tolerance_m: float | None = None,
                 description: str = "") -> Site:
-    """Add a site after validating its outline."""
+    """Add a site after validating its outline; commits."""
     site = Site(name=name.strip(), geometry=_checked_geometry(geometry), tolerance_m=tolerance_m,
                 description=description)
     session.add(site)
@@ -50,7 +50,7 @@ def create_site(*, session: Session, name: str, geometry: Any, tolerance_m: floa
 def update_site(*, session: Session, site: Site, name: str | None = None, geometry: Any = None,
                 tolerance_m: float | None = None, description: str | None = None,
                 active: bool | None = None, clear_tolerance: bool = False) -> Site:
-    """Change a site; only the given fields change."""
+    """Change a site; only the given fields change; commits."""
     if name is not None:
         site.name = name.strip()
     if geometry is not None:
@@ -66,7 +66,7 @@ def update_site(*, session: Session, site: Site, name: str | None = None, geomet
 
 
 def retire_site(*, session: Session, site: Site) -> None:
-    """Stop tagging punches to this site. Old punches keep pointing at it, so it is never deleted."""
+    """Stop tagging punches to this site (commits). Old punches keep pointing at it, so it is never deleted."""
     site.active = False
     session.commit()
 

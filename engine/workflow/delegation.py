@@ -15,7 +15,7 @@ MAX_DELEGATION_DAYS = 366
 
 def set_delegation(*, session: Session, delegator: Employee, delegate_code: str, starts_on: date,
                    ends_on: date) -> Delegation:
-    """Let `delegate_code` complete the delegator's tasks from `starts_on` to `ends_on` inclusive (caller commits)."""
+    """Let `delegate_code` complete the delegator's tasks from `starts_on` to `ends_on` inclusive; commits."""
     delegate = get_employee_by_code(session=session, code=delegate_code)
     if delegate is None or not delegate.active:
         raise InvalidInput(f"No active employee has the code {delegate_code}.", code="delegate_unknown")
@@ -28,7 +28,7 @@ def set_delegation(*, session: Session, delegator: Employee, delegate_code: str,
     delegation = Delegation(delegator_id=delegator.id, delegate_id=delegate.id, starts_on=starts_on,
                             ends_on=ends_on)
     session.add(delegation)
-    session.flush()
+    session.commit()
     return delegation
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import (ApprovalRequest, InboxTask, Notification, OutboxMessage, ProcessInstance,
                            WorkflowEventRow)
+from engine.models.notifications import CONTENT_COLUMNS
 from engine.workflow.assignment import recipients, resolve_lane
 from engine.workflow.runtime import UserTaskView, WorkflowEvent
 
@@ -37,7 +38,6 @@ def _label(request: ApprovalRequest) -> tuple[str, str]:
 
 AUDIT_COLUMNS = ("instance_id", "request_id", "actor_id", "at", "kind", "bpmn_id", "lane", "decision", "comment",
                  "detail")
-MESSAGE_COLUMNS = ("recipient_id", "kind", "title_th", "title_en", "body_th", "body_en", "data", "created_at")
 
 
 def _rows_from_json(table: str, name: str, columns: tuple[str, ...]) -> str:
@@ -54,8 +54,8 @@ _ALL_ROWS_AT_ONCE = text(
     "WITH closed AS (UPDATE inbox_tasks SET state = 'closed', completed_at = CAST(:now AS timestamptz) "
     "WHERE instance_id = CAST(:closing_instance AS integer) AND state = 'open'), "
     f"audits AS ({_rows_from_json('workflow_events', 'audits', AUDIT_COLUMNS)}), "
-    f"outbox AS ({_rows_from_json('notification_outbox', 'outbox', MESSAGE_COLUMNS + ('delivered_at',))}) "
-    f"{_rows_from_json('notifications', 'notifications', MESSAGE_COLUMNS)}")
+    f"outbox AS ({_rows_from_json('notification_outbox', 'outbox', CONTENT_COLUMNS + ('delivered_at',))}) "
+    f"{_rows_from_json('notifications', 'notifications', CONTENT_COLUMNS)}")
 
 
 def _json_rows(rows: list[dict]) -> str:
@@ -92,8 +92,8 @@ class Projector:
 
         One statement on PostgreSQL, one per table elsewhere. Call it after the session's last
         flush of the step. In-app notifications are delivered in the same transaction, so their
-        outbox rows are written already delivered; `outbox.deliver_pending` is for rows another
-        channel leaves behind.
+        outbox rows are written already delivered; `engine.notifications.outbox.deliver_pending` is
+        for rows another channel leaves behind.
         """
         audits, messages, closing = self.audits, self.messages, self.closing_instance_id
         self.audits, self.messages, self.closing_instance_id = [], [], None

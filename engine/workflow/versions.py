@@ -132,10 +132,16 @@ def validate(*, sources: Mapping[str, bytes]) -> list[Problem]:
 
 
 def publish(*, session: Session, sources: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
-    """Validate, then store a new current version of every process whose content changed.
+    """Validate, then store a new current version of every process whose content changed; commits.
 
-    Raises SourcesInvalid (nothing stored) when any file has a problem. The caller commits.
+    Raises SourcesInvalid (nothing stored) when any file has a problem.
     """
+    results = _store_versions(session, sources, published_by)
+    session.commit()
+    return results
+
+
+def _store_versions(session: Session, sources: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
     problems = validate_sources(sources)
     if problems:
         raise SourcesInvalid(problems)
@@ -166,18 +172,24 @@ def publish(*, session: Session, sources: Mapping[str, bytes], published_by: str
 
 
 def publish_uploaded(*, session: Session, files: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
-    """Publish uploaded files over the currently published ones (an upload may hold only the edited file)."""
+    """Publish uploaded files over the currently published ones (an upload may hold only the edited file); commits."""
     return publish(session=session, sources={**current_sources(session=session), **files},
                    published_by=published_by)
 
 
 def ensure_published(*, session: Session, bpmn_dir: str | Path) -> None:
-    """Publish the shipped folder when nothing is published yet (first start, fresh database)."""
+    """Publish the shipped folder when nothing is published yet (first start, fresh database); commits."""
+    publish_shipped_if_none(session=session, bpmn_dir=bpmn_dir)
+    session.commit()
+
+
+def publish_shipped_if_none(*, session: Session, bpmn_dir: str | Path) -> None:
+    """`ensure_published` inside a larger unit of work, such as a submit that needs a version (no commit)."""
     if session.scalar(select(ProcessVersion.id).limit(1)) is not None:
         return
     try:
         with session.begin_nested():
-            publish(session=session, sources=load_sources(bpmn_dir), published_by="system")
+            _store_versions(session, load_sources(bpmn_dir), "system")
     except IntegrityError:
         pass  # another process published the same files at the same moment
 

@@ -5,17 +5,18 @@ its own client address, as it would see phones on the internet.
 """
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import pytest
 import requests
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from api.app import create_app
+from cli import main
 from engine.models import LoginAttempt
-from tests.conftest import make_settings
 from tests.support.http_browser import browser
-from tests.support.live_server import LiveServer
+from tests.support.live_server import serving
+from tests.support.settings import make_settings
 
 THROTTLE = dict(login_free_failures=3, login_address_free_failures=6, login_base_delay_seconds=1.0,
                 login_max_delay_seconds=4.0)
@@ -23,17 +24,11 @@ THROTTLE = dict(login_free_failures=3, login_address_free_failures=6, login_base
 
 @pytest.fixture
 def throttled_app(database_url, demo_org):
-    servers = []
+    with ExitStack() as servers:
+        def start(**overrides):
+            return servers.enter_context(serving(make_settings(database_url, **{**THROTTLE, **overrides})))
 
-    def start(**overrides):
-        server = LiveServer(lambda url: create_app(make_settings(database_url, public_url=url,
-                                                                 **{**THROTTLE, **overrides}))).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+        yield start
 
 
 def guess(server, username, password, *, client=None, address=None):
@@ -130,8 +125,6 @@ def test_the_break_glass_admin_stays_usable(oidc_provider, database_url, demo_or
     assert guess(server, "admin", "demo", address="127.0.0.60").status_code == 429
     assert guess(server, "admin", "demo", client=admins_browser).status_code == 200
     # From a new machine: resetting the password on the server clears the account's delay too.
-    from engine.cli import main
-
     result = CliRunner().invoke(main, ["account", "set-password", "admin", "--employee-code", "10203",
                                        "--password", "break-glass"],
                                 env={"OPSTA_DATABASE_URL": database_url, "OPSTA_SECRET_KEY": "k" * 32})

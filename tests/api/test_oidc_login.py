@@ -8,9 +8,9 @@ import pytest
 import requests
 
 from api.app import create_app
-from tests.conftest import make_settings
 from tests.support.http_browser import browser
-from tests.support.live_server import LiveServer
+from tests.support.live_server import serving
+from tests.support.settings import make_settings
 
 EMP1_CODE = "100059150"
 SUPERVISOR_EMAIL = "supervisor@ops-demo.example"
@@ -248,14 +248,16 @@ def test_oidc_without_an_api_audience_or_token_type_does_not_start(oidc_provider
         create_app(settings)
 
 
+def _app_with(oidc_provider, database_url, **oidc):
+    return serving(make_settings(database_url, oidc_discovery_url=oidc_provider.discovery_url,
+                                 oidc_client_id=oidc_provider.client_id,
+                                 oidc_client_secret=oidc_provider.client_secret, **oidc))
+
+
 def test_an_access_token_type_alone_keeps_id_tokens_out(oidc_provider, database_url, demo_org):
     # With no audience of its own the API expects the client id, which ID tokens carry as well:
     # the required typ (RFC 9068 at+jwt) is what tells them apart.
-    server = LiveServer(lambda url: create_app(make_settings(
-        database_url, public_url=url, oidc_discovery_url=oidc_provider.discovery_url,
-        oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret,
-        oidc_audience="", oidc_access_token_type="at+jwt"))).start()
-    try:
+    with _app_with(oidc_provider, database_url, oidc_audience="", oidc_access_token_type="at+jwt") as server:
         client_id = oidc_provider.client_id
         id_token = oidc_provider.mint_access_token({"employee_code": EMP1_CODE, "nonce": "n-1"}, aud=client_id,
                                                    typ="JWT")
@@ -263,5 +265,13 @@ def test_an_access_token_type_alone_keeps_id_tokens_out(oidc_provider, database_
         assert refused.status_code == 401 and refused.json()["code"] == "token_wrong_type"
         access_token = oidc_provider.mint_access_token({"employee_code": EMP1_CODE}, aud=client_id)
         assert requests.get(f"{server.url}/api/me", headers=bearer(access_token), timeout=30).status_code == 200
-    finally:
-        server.stop()
+
+
+def test_a_required_access_token_type_refuses_other_tokens(oidc_provider, database_url, demo_org):
+    with _app_with(oidc_provider, database_url, oidc_audience=oidc_provider.audience,
+                   oidc_access_token_type="at+jwt") as server:
+        typed = oidc_provider.mint_access_token({"employee_code": EMP1_CODE})  # typ: at+jwt
+        assert requests.get(f"{server.url}/api/me", headers=bearer(typed), timeout=30).status_code == 200
+        plain = oidc_provider.mint_access_token({"employee_code": EMP1_CODE}, typ="JWT")
+        refused = requests.get(f"{server.url}/api/me", headers=bearer(plain), timeout=30)
+        assert refused.status_code == 401 and refused.json()["code"] == "token_wrong_type"

@@ -1,8 +1,8 @@
 """The analyst's publish cycle over HTTP: list, validate, publish, diff; running requests keep their version."""
 from pathlib import Path
 
-from tests.engine.workflow.test_wf_analyst_edit import add_hr_after_supervisor
 from tests.support.approvals import decide, overtime, status_of, submit, task_of
+from tests.support.bpmn_edits import add_hr_after_supervisor
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 

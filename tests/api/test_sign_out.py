@@ -7,6 +7,7 @@ import requests
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from cli import main
 from engine.directory.importer import import_employees_csv
 from engine.models import Employee
 from tests.support.http_browser import browser, csrf_token_of
@@ -181,8 +182,6 @@ def test_only_admins_see_or_revoke_sign_ins(api, demo_org):
 
 
 def test_a_password_change_ends_the_old_sign_ins(api, demo_org, live_app, database_url):
-    from engine.cli import main
-
     web = local_browser(live_app)
     stolen = copied_cookie(web)
     token_client = api.login("employee4")

@@ -1,9 +1,2 @@
-import pytest
-
-from tests.devices.scripted_iclock import ScriptedIclock
-
-
-@pytest.fixture
-def iclock():
-    with ScriptedIclock() as server:
-        yield server
+"""The protocol adapter's tests: the simulator talks to a scripted iclock server."""
+from tests.support.scripted_iclock import iclock  # noqa: F401 (fixture)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from engine.attendance.calendar import month_calendar
 from engine.attendance.thai_calendar import CalendarMonth
-from engine.demo import seed_demo
+from engine.demo.organisation import seed_demo
 from engine.models import Employee, Punch, Site
 
 

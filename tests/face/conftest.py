@@ -7,7 +7,7 @@ import pytest
 
 from face.config import FaceConfig
 from face.weights import prepare_deepface_home
-from tests.face.photos import photo_bytes
+from tests.support.photos import photo_bytes
 
 
 @pytest.fixture(scope="session")

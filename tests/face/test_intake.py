@@ -7,7 +7,7 @@ from PIL import Image
 
 from face.config import FaceConfig
 from face.intake import PhotoRejected, read_photo, sniff_photo_type
-from tests.face.photos import photo_bytes
+from tests.support.photos import photo_bytes
 
 CONFIG = FaceConfig()
 

@@ -6,7 +6,7 @@ from PIL import Image
 
 from face.config import FaceConfig
 from face.profile_photo import check_profile_photo
-from tests.face.photos import (
+from tests.support.photos import (
     blurred,
     darkened,
     jpeg,

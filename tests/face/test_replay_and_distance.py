@@ -4,7 +4,7 @@ import pytest
 from face.config import FaceConfig
 from face.distance import embedding_distance
 from face.replay import Fingerprint, perceptual_hash, phash_bits_apart, replay_match
-from tests.face.photos import photo_image
+from tests.support.photos import photo_image
 
 CONFIG = FaceConfig()
 

@@ -7,7 +7,7 @@ import pytest
 from face.advice import REASON_CODES
 from face.model import FaceModelsThreadError, NoFaceFound, face_models
 from face.verification import verify_selfie
-from tests.face.photos import (
+from tests.support.photos import (
     blurred,
     darkened,
     jpeg,

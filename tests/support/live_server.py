@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Callable, Iterator
 
 from werkzeug.serving import make_server
+
+from engine.config import Settings
 
 
 class LiveServer:
@@ -27,3 +31,15 @@ class LiveServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[LiveServer]:
+    """The OPS-TA app for `settings` over HTTP on loopback, its public URL where it listens, until the block ends."""
+    from api.app import create_app
+
+    server = LiveServer(lambda url: create_app(replace(settings, public_url=url))).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from engine.accounts.revocation import end_all_sign_ins
 from engine.accounts.web_sessions import admitted_web_session, session_id_digest, start_web_session
 from engine.models import Employee, WebSession
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 T0 = datetime(2026, 9, 14, 8, 0, tzinfo=timezone.utc)
 

@@ -3,8 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.attendance.day_rules import WorkHours, Leave, Status, day_status
-from engine.attendance.punch_days import DayPunch, Punch
+from engine.attendance.day_rules import Leave, Status, day_status
+from engine.attendance.punch_days import DayPunch, TimedPunch
+from engine.attendance.work_hours import WorkHours
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MONDAY = date(2021, 10, 4)
@@ -23,7 +24,7 @@ def punches(*pairs: tuple[str, str], day: date = MONDAY) -> list[DayPunch]:
     result = []
     for number, (clock, direction) in enumerate(pairs):
         moment = at(clock, day)
-        result.append(DayPunch(punch=Punch(id=number, instant=moment, direction=direction), day=day,
+        result.append(DayPunch(punch=TimedPunch(id=number, instant=moment, direction=direction), day=day,
                                local_at=moment))
     return result
 

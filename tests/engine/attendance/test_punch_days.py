@@ -3,8 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.attendance.day_rules import WorkHours, Status, day_status
-from engine.attendance.punch_days import Punch, assign_punch_days, punch_window
+from engine.attendance.day_rules import Status, day_status
+from engine.attendance.punch_days import TimedPunch, assign_punch_days, punch_window
+from engine.attendance.work_hours import WorkHours
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 MONDAY = date(2021, 10, 4)
@@ -18,12 +19,12 @@ def local(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=BANGKOK)
 
 
-def punch(punch_id, when: str, direction: str, *, synced_at: str | None = None) -> Punch:
+def punch(punch_id, when: str, direction: str, *, synced_at: str | None = None) -> TimedPunch:
     """A punch made at local time `when`; an offline one reaches the server at `synced_at`."""
     made = local(when).astimezone(timezone.utc)
     if synced_at is None:
-        return Punch(id=punch_id, instant=made, direction=direction)
-    return Punch(id=punch_id, instant=local(synced_at).astimezone(timezone.utc), direction=direction,
+        return TimedPunch(id=punch_id, instant=made, direction=direction)
+    return TimedPunch(id=punch_id, instant=local(synced_at).astimezone(timezone.utc), direction=direction,
                  effective_at=made)
 
 
@@ -168,10 +169,10 @@ def test_directions_are_never_rewritten():
 
 def test_bad_direction_and_naive_times_are_refused():
     with pytest.raises(ValueError, match="direction"):
-        assign_punch_days(punches=[Punch(id=1, instant=datetime(2021, 10, 4, 1, tzinfo=timezone.utc),
+        assign_punch_days(punches=[TimedPunch(id=1, instant=datetime(2021, 10, 4, 1, tzinfo=timezone.utc),
                                          direction="IN")], schedules={})
     with pytest.raises(ValueError, match="aware"):
-        assign_punch_days(punches=[Punch(id=1, instant=datetime(2021, 10, 4, 1), direction="in")],
+        assign_punch_days(punches=[TimedPunch(id=1, instant=datetime(2021, 10, 4, 1), direction="in")],
                           schedules={})
 
 

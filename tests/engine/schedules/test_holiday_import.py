@@ -1,17 +1,14 @@
-"""Holiday import from CSV and iCalendar, the shipped Thai holiday lists, and the click command."""
+"""Holiday import from CSV and iCalendar, and the shipped Thai holiday lists."""
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from engine.models import Holiday
 from engine.schedules.holidays import import_holidays_csv, import_holidays_file, import_holidays_ics
-from engine.schedules.import_cli import import_holidays_command
 
 DATA = Path(__file__).resolve().parents[3] / "engine" / "schedules" / "data"
 
@@ -193,22 +190,3 @@ def test_import_file_tells_ics_from_csv_by_content(db_session, tmp_path):
     report = import_holidays_file(session=db_session, path_or_file=renamed)
 
     assert report.ok and holidays(db_session) == {date(2026, 1, 1): ("วันขึ้นปีใหม่", "")}
-
-
-def test_command_imports_and_reports_bad_lines(db_session, session_factory, tmp_path):
-    runner = CliRunner()
-    obj = SimpleNamespace(session_factory=session_factory)
-    good = tmp_path / "good.csv"
-    good.write_text("date,name_th,name_en\n2026-10-23,วันปิยมหาราช,Chulalongkorn Day\n", encoding="utf-8")
-    bad = tmp_path / "bad.csv"
-    bad.write_text("date,name_th,name_en\n2026-13-01,x,\n", encoding="utf-8")
-
-    dry = runner.invoke(import_holidays_command, [str(good), "--dry-run"], obj=obj)
-    failed = runner.invoke(import_holidays_command, [str(bad)], obj=obj)
-    done = runner.invoke(import_holidays_command, [str(good)], obj=obj)
-
-    assert dry.exit_code == 0 and "would create 1" in dry.output
-    assert failed.exit_code == 1 and "line 2: bad date '2026-13-01' (use YYYY-MM-DD)" in failed.output
-    assert done.exit_code == 0 and "created 1" in done.output
-    with session_factory() as session:
-        assert session.scalar(select(func.count(Holiday.id))) == 1

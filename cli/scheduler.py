@@ -1,0 +1,29 @@
+"""`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices)."""
+import click
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once and exit.")
+@click.pass_obj
+def scheduler(obj, once: bool) -> None:
+    """Run the periodic jobs; several schedulers may run at once without firing anything twice."""
+    import threading
+
+    from engine.scheduler import periodic_jobs, run_forever, run_once
+    from engine.face_checks.config import prepare_face_runtime
+
+    prepare_face_runtime(obj.settings)
+    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory)
+    if once:
+        for name, result in run_once(jobs).items():
+            click.echo(f"{name}: {result}")
+        return
+    click.echo("scheduler running: " + ", ".join(f"{j.name} every {j.interval_s:g}s" for j in jobs))
+    stop = threading.Event()
+    try:
+        run_forever(jobs, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+COMMANDS = [scheduler]

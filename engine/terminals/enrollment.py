@@ -1,0 +1,214 @@
+"""Putting employees on terminals (USERINFO + face photo), keeping them current, and taking them off.
+
+The PIN on the device is the employee code. "An employee's devices", for a photo change, are the
+devices they are already on (or being put on), plus every enabled device at the same sites, plus the
+devices at sites where they punched in the office in the last `RECENT_SITE_DAYS` days. No extra
+employee↔site table is needed: the enrollment rows and the punch ledger already say where people work.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from devices.commands import face_photo_command, face_photo_delete_command, user_delete_command, user_update_command
+from engine.db import utcnow
+from engine.models import Device, DeviceCommand, DeviceEnrollment, Employee, ProfilePhoto, Punch
+from engine.terminals.queue import cancel, queue_command
+
+RECENT_SITE_DAYS = 90
+ENROLLING_KINDS = ("user_info", "face_photo")
+NO_PHOTO = "no profile photo"
+_LIVE_STATES = ("pending", "enrolled", "failed")
+_CHUNK = 200
+_KIND_LABELS = {"user_info": "DATA UPDATE USERINFO", "face_photo": "DATA UPDATE BIOPHOTO",
+                "user_delete": "DATA DELETE USERINFO", "face_photo_delete": "DATA DELETE BIOPHOTO"}
+
+
+@dataclass
+class EnrollReport:
+    """What an enroll request queued, by employee code."""
+
+    queued: list[str] = field(default_factory=list)
+    no_photo: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    inactive: list[str] = field(default_factory=list)
+    invalid_pin: list[str] = field(default_factory=list)
+    commands: int = 0
+
+
+def _current_photos(session: Session, employee_ids: list[int]) -> dict[int, ProfilePhoto]:
+    photos: dict[int, ProfilePhoto] = {}
+    for i in range(0, len(employee_ids), _CHUNK):
+        chunk = employee_ids[i:i + _CHUNK]
+        for photo in session.scalars(select(ProfilePhoto).where(ProfilePhoto.employee_id.in_(chunk),
+                                                                ProfilePhoto.current.is_(True))
+                                     .order_by(ProfilePhoto.id)):
+            photos[photo.employee_id] = photo  # the newest current one wins if data ever holds two
+    return photos
+
+
+def _device_name(employee: Employee, codec: str) -> str:
+    # Keep the Thai name unless the device codec cannot write it.
+    try:
+        employee.name_th.encode(codec)
+        return employee.name_th
+    except (UnicodeEncodeError, LookupError):
+        return employee.name_en or employee.code
+
+
+def _enrollment(session: Session, device: Device, employee: Employee) -> DeviceEnrollment:
+    row = session.scalar(select(DeviceEnrollment).where(DeviceEnrollment.device_id == device.id,
+                                                        DeviceEnrollment.employee_id == employee.id))
+    if row is None:
+        row = DeviceEnrollment(device_id=device.id, employee_id=employee.id, state="pending", reason="")
+        session.add(row)
+    return row
+
+
+def _queue_enrollment(session: Session, device: Device, employee: Employee, photo: ProfilePhoto | None,
+                      now: datetime) -> int:
+    """Queue USERINFO (+ BIOPHOTO) for one employee on one device and mark them pending; returns commands queued."""
+    user_info = user_update_command(pin=employee.code, name=_device_name(employee, device.codec))
+    queue_command(session=session, device=device, kind="user_info", command=user_info, now=now,
+                  employee_id=employee.id, supersede=True)
+    row = _enrollment(session, device, employee)
+    row.state, row.reason = "pending", ""
+    if photo is None:
+        row.reason, row.photo_id, row.photo_sha256 = NO_PHOTO, None, None
+        return 1
+    queue_command(session=session, device=device, kind="face_photo", now=now, employee_id=employee.id,
+                  command=face_photo_command(pin=employee.code, jpeg=photo.device_jpeg), supersede=True)
+    row.photo_id, row.photo_sha256 = photo.id, hashlib.sha256(photo.device_jpeg).hexdigest()
+    return 2
+
+
+def enroll_employees(*, session: Session, device: Device, codes: list[str] | None = None,
+                     now: datetime | None = None) -> EnrollReport:
+    """Queue every given (default: every active) employee and their current profile photo for `device`; commits."""
+    now = now or utcnow()
+    report = EnrollReport()
+    query = select(Employee).order_by(Employee.code)
+    if codes is None:
+        employees = list(session.scalars(query.where(Employee.active.is_(True))))
+    else:
+        wanted = list(dict.fromkeys(code.strip() for code in codes))
+        found = {e.code: e for e in session.scalars(query.where(Employee.code.in_(wanted)))}
+        report.unknown = [code for code in wanted if code not in found]
+        report.inactive = [code for code in wanted if code in found and not found[code].active]
+        employees = [found[code] for code in wanted if code in found and found[code].active]
+    photos = _current_photos(session, [e.id for e in employees])
+    for employee in employees:
+        try:
+            report.commands += _queue_enrollment(session, device, employee, photos.get(employee.id), now)
+        except ValueError:  # a code with spaces or tabs cannot be a device PIN
+            report.invalid_pin.append(employee.code)
+            continue
+        report.queued.append(employee.code)
+        if employee.id not in photos:
+            report.no_photo.append(employee.code)
+    session.commit()
+    return report
+
+
+def employee_deactivated(*, session: Session, employee: Employee, now: datetime | None = None) -> list[DeviceCommand]:
+    """Queue `DATA DELETE USERINFO` on every device the employee is on or being put on (no commit)."""
+    now = now or utcnow()
+    queued = []
+    rows = session.scalars(select(DeviceEnrollment).where(DeviceEnrollment.employee_id == employee.id,
+                                                          DeviceEnrollment.state.in_(_LIVE_STATES)))
+    for row in rows:
+        device = session.get(Device, row.device_id)
+        for waiting in session.scalars(select(DeviceCommand).where(
+                DeviceCommand.device_id == device.id, DeviceCommand.employee_id == employee.id,
+                DeviceCommand.kind.in_(ENROLLING_KINDS), DeviceCommand.state == "queued")):
+            cancel(waiting, now=now, why="employee deactivated")
+        queued.append(queue_command(session=session, device=device, kind="user_delete", now=now,
+                                    command=user_delete_command(pin=employee.code), employee_id=employee.id))
+        row.state, row.reason = "removing", ""
+    return queued
+
+
+def employee_devices(*, session: Session, employee: Employee, now: datetime | None = None) -> list[Device]:
+    """The enabled devices that should carry this employee's photo (see the module docstring)."""
+    now = now or utcnow()
+    enrolled_on = select(DeviceEnrollment.device_id).where(DeviceEnrollment.employee_id == employee.id,
+                                                           DeviceEnrollment.state.in_(_LIVE_STATES))
+    enrolled_sites = select(Device.site_id).where(Device.id.in_(enrolled_on), Device.site_id.is_not(None))
+    punched_sites = select(Punch.site_id).where(
+        Punch.employee_id == employee.id, Punch.site_id.is_not(None), Punch.location_kind == "office",
+        Punch.effective_at >= now - timedelta(days=RECENT_SITE_DAYS))
+    return list(session.scalars(select(Device).where(
+        Device.enabled.is_(True),
+        Device.id.in_(enrolled_on) | Device.site_id.in_(enrolled_sites) | Device.site_id.in_(punched_sites),
+    ).order_by(Device.sn)))
+
+
+def profile_photo_changed(*, session: Session, employee: Employee, now: datetime | None = None) -> list[Device]:
+    """Queue the new current photo (or its removal) for every device of the employee (no commit).
+
+    Call it after a profile photo is accepted, replaced or withdrawn. Returns the devices queued.
+    """
+    now = now or utcnow()
+    if not employee.active:
+        return []
+    photo = _current_photos(session, [employee.id]).get(employee.id)
+    devices = employee_devices(session=session, employee=employee, now=now)
+    for device in devices:
+        if photo is not None:
+            _queue_enrollment(session, device, employee, photo, now)
+            continue
+        row = session.scalar(select(DeviceEnrollment).where(DeviceEnrollment.device_id == device.id,
+                                                            DeviceEnrollment.employee_id == employee.id))
+        if row is not None and row.photo_id is not None and row.state in _LIVE_STATES:
+            queue_command(session=session, device=device, kind="face_photo_delete", now=now,
+                          employee_id=employee.id, command=face_photo_delete_command(pin=employee.code))
+    return devices
+
+
+def command_finished(*, session: Session, command: DeviceCommand) -> None:
+    """Move the employee's enrollment on that device after one of its commands got a result (no commit)."""
+    if command.employee_id is None or command.kind not in _KIND_LABELS:
+        return
+    row = session.scalar(select(DeviceEnrollment).where(DeviceEnrollment.device_id == command.device_id,
+                                                        DeviceEnrollment.employee_id == command.employee_id))
+    if row is None:
+        return
+    ok = command.state == "succeeded"
+    why = f"{_KIND_LABELS[command.kind]}: {command.explanation}"
+    if command.return_code is not None:
+        why += f" (Return={command.return_code})"
+    if command.kind == "user_delete":
+        if ok or command.return_code == -10:  # -10: the PIN was not on the device, which is the goal
+            row.state, row.reason = "removed", ""
+        else:
+            row.state, row.reason = "failed", why
+    elif command.kind == "face_photo_delete":
+        if ok:
+            row.photo_id, row.photo_sha256, row.reason = None, None, NO_PHOTO
+    elif not ok:
+        if row.state != "failed":  # keep the first failure: later ones (e.g. PIN missing) follow from it
+            row.state, row.reason = "failed", why
+    elif row.state == "pending" and not _enrollment_still_open(session, command):
+        row.state = "enrolled"
+    row.updated_at = utcnow()
+
+
+def _enrollment_still_open(session: Session, command: DeviceCommand) -> bool:
+    return session.scalar(select(DeviceCommand.id).where(
+        DeviceCommand.device_id == command.device_id, DeviceCommand.employee_id == command.employee_id,
+        DeviceCommand.kind.in_(ENROLLING_KINDS), DeviceCommand.state.in_(("queued", "sent"))).limit(1)) is not None
+
+
+def enrollment_overview(*, session: Session, device: Device) -> dict[str, list[DeviceEnrollment]]:
+    """The device's people grouped by state: enrolled, pending, failed (with why), removing, removed."""
+    groups: dict[str, list[DeviceEnrollment]] = {state: [] for state in
+                                                 ("enrolled", "pending", "failed", "removing", "removed")}
+    rows = session.scalars(select(DeviceEnrollment).where(DeviceEnrollment.device_id == device.id)
+                           .join(Employee, Employee.id == DeviceEnrollment.employee_id).order_by(Employee.code))
+    for row in rows:
+        groups.setdefault(row.state, []).append(row)
+    return groups
