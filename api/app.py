@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from api.auth.oidc_tokens import OidcTokenVerifier
@@ -13,7 +14,7 @@ from api.context import OpstaContext, close_db
 from api.errors import handle_http_exception, register_error_handlers
 from api.web import register_web
 from engine.attendance.recording import Geofence
-from engine.config import INSECURE_DEFAULT_SECRET, Settings
+from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
@@ -50,6 +51,15 @@ def _oidc_verifier(settings: Settings) -> OidcTokenVerifier | None:
                              refuse_id_tokens=not settings.oidc_audience)
 
 
+def _logout_token_verifier(settings: Settings, oidc_verifier: OidcTokenVerifier | None) -> OidcTokenVerifier | None:
+    """Back-channel logout tokens: the API verifier's issuer and discovery document, our client id as audience."""
+    if oidc_verifier is None:
+        return None
+    return OidcTokenVerifier(settings.oidc_discovery_url, settings.oidc_client_id,
+                             cache_seconds=settings.oidc_jwks_cache_seconds,
+                             timeout=settings.oidc_http_timeout_seconds, discovery=oidc_verifier.discovery)
+
+
 def _context(settings: Settings) -> OpstaContext:
     """The database and the per-process services of this app."""
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
@@ -66,24 +76,24 @@ def _context(settings: Settings) -> OpstaContext:
         import redis
 
         broker_ping = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2).ping
+    oidc_verifier = _oidc_verifier(settings)
     return OpstaContext(settings=settings, engine=engine, session_factory=session_factory, geofence=geofence,
                         face_queue=face_queue(settings=settings, session_factory=session_factory),
-                        oidc_verifier=_oidc_verifier(settings), broker_ping=broker_ping)
+                        oidc_verifier=oidc_verifier,
+                        logout_token_verifier=_logout_token_verifier(settings, oidc_verifier),
+                        broker_ping=broker_ping)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
-    if settings.secret_key == INSECURE_DEFAULT_SECRET and not settings.database_url.startswith("sqlite"):
-        raise RuntimeError("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
-                           "set it to a long random value before serving a real database.")
-    app = Flask(__name__)
+    problems = settings.startup_problems()
+    if problems:
+        raise RuntimeError(" ".join(problems))
+    app = Flask(__name__, static_folder=None)  # static files belong to the web blueprint
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         API_TITLE="OPS-TA",
         API_VERSION="1",
@@ -94,6 +104,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/api/docs/static/",
     )
     app.json.ensure_ascii = False  # Thai names stay readable in replies
+    if settings.trusted_proxy_count:
+        # Client addresses (sign-in throttling, logs) come from X-Forwarded-For only behind proxies we run.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_count,
+                                x_proto=settings.trusted_proxy_count)
     app.extensions["opsta"] = _context(settings)
     app.teardown_appcontext(close_db)
     register_input_guard(app)

@@ -26,6 +26,7 @@ class OpstaContext:
     face_queue: FaceQueue  # where selfie checks are sent (an in-process worker with memory://)
     oidc_verifier: OidcTokenVerifier | None = None  # API bearer tokens from the issuer; None without OIDC
     oidc_client: FlaskOAuth2App | None = None  # the browser sign-in client; None without OIDC
+    logout_token_verifier: OidcTokenVerifier | None = None  # back-channel logout tokens; None without OIDC
     broker_ping: Callable[[], object] | None = None  # readiness check of Redis; None with the in-process broker
 
 

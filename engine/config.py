@@ -46,12 +46,29 @@ class Settings:
     oidc_employee_code_claim: str = "employee_code"
     oidc_jwks_cache_seconds: int = 3600
     oidc_http_timeout_seconds: float = 5.0
+    # Match people by an email the provider has not marked `email_verified` (only for a provider
+    # whose emails are all managed by the organisation).
+    oidc_trust_email: bool = False
 
     # Local (argon2) accounts: embedded/demo mode and break-glass admin.
     local_login: str = "auto"  # auto = on unless OIDC is configured; "true"/"false" force it
     token_ttl_seconds: int = 3600
-    login_max_failures: int = 5
-    login_lockout_seconds: int = 900
+    # Failed password checks are throttled per account (for browsers that never signed in to it)
+    # and per client address: after the free failures each further one doubles the wait before the
+    # next check, from the base delay up to the maximum. Failures are forgotten after a quiet window.
+    login_free_failures: int = 5
+    login_address_free_failures: int = 20
+    login_base_delay_seconds: float = 1.0
+    login_max_delay_seconds: float = 300.0
+    login_failure_window_seconds: int = 3600
+
+    # Browser sessions (server side): ended after this long without a request, and after this long in any case.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    # "auto": cookies are Secure (and HSTS is sent) outside the embedded SQLite mode; "true"/"false" force it.
+    cookie_secure: str = "auto"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+    trusted_proxy_count: int = 0
 
     demo_password: str = "demo"
 
@@ -142,6 +159,30 @@ class Settings:
         if self.local_login == "auto":
             return not self.oidc_enabled
         return _bool(self.local_login)
+
+    @property
+    def embedded(self) -> bool:
+        """The all-in-one demo mode (`make run`): an SQLite database on this machine."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure == "auto":
+            return not self.embedded
+        return _bool(self.cookie_secure)
+
+    def startup_problems(self) -> list[str]:
+        """Settings the app must not start with, in words an operator can act on."""
+        problems = []
+        if self.secret_key == INSECURE_DEFAULT_SECRET and not self.embedded:
+            problems.append("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
+                            "set it to a long random value before serving a real database.")
+        if self.oidc_enabled and not (self.oidc_audience or self.oidc_access_token_type):
+            problems.append("OIDC is on but neither OPSTA_OIDC_AUDIENCE nor OPSTA_OIDC_ACCESS_TOKEN_TYPE is set, "
+                            "so an ID token could pass as an API bearer token. Register an API audience at the "
+                            "provider and set OPSTA_OIDC_AUDIENCE (and OPSTA_OIDC_ACCESS_TOKEN_TYPE=at+jwt if "
+                            "its access tokens carry that typ).")
+        return problems
 
     @property
     def embedded_broker(self) -> bool:

@@ -1,5 +1,6 @@
 """Every periodic job of OPS-TA in one loop: BPMN timers, the selfie outbox sweep and purge,
-the silent-device check, and the check that the coming year's public holidays are loaded.
+the silent-device check, the purge of old sign-in records, and the check that the coming year's public
+holidays are loaded.
 
 `opsta scheduler` runs it as its own process (a compose service); `opsta run` runs it in a
 thread of the embedded server. Each job is safe to run in several schedulers at once.
@@ -33,10 +34,11 @@ class PeriodicJob:
 
 def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session], face_queue=None) -> list[PeriodicJob]:
     """The jobs with their intervals; `face_queue` is the app's queue in embedded mode."""
-    from engine.terminals.silence import check_silent_devices
-    from engine.requests.scheduled import tick_due
+    from engine.accounts.scheduled import purge_sign_in_records
     from engine.face_checks.scheduled import face_verification_tick
+    from engine.requests.scheduled import tick_due
     from engine.schedules.holiday_coverage import announce_missing_holidays
+    from engine.terminals.silence import check_silent_devices
 
     def silent_devices(now: datetime):
         with session_factory() as session:
@@ -52,6 +54,8 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("selfie verification sweep", settings.face_sweep_interval_seconds,
                     lambda now: face_verification_tick(session_factory, settings, now, queue=face_queue)),
         PeriodicJob("silent devices", settings.scheduler_interval_seconds, silent_devices),
+        PeriodicJob("old sign-in records", 3600.0,
+                    lambda now: purge_sign_in_records(session_factory=session_factory, settings=settings, now=now)),
         PeriodicJob("public holidays loaded", HOLIDAY_CHECK_INTERVAL_S, missing_holidays),
     ]
 

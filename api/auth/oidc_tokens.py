@@ -196,13 +196,22 @@ class OidcTokenVerifier:
 
     def verify(self, token: str) -> dict:
         """The claims of a valid token; raises InvalidToken with a reason code otherwise."""
+        claims = self.signed_claims(token, required_type=self.required_token_type)
+        self.check_claims(claims)
+        if self.refuse_id_tokens and any(name in claims for name in ID_TOKEN_ONLY_CLAIMS):
+            raise InvalidToken(TOKEN_WRONG_TYPE, "This is an ID token; send the access token instead.")
+        return claims
+
+    def signed_claims(self, token: str, *, required_type: str | None = None) -> dict:
+        """The payload of a JWT the provider signed (algorithm, key and signature checked), whatever
+        its claims say; raises InvalidToken otherwise. The claims are for the caller to check."""
         signed = self._parse(token)
         header = signed.headers()
         alg = header.get("alg")
         if alg not in self.algorithms:
             raise InvalidToken(TOKEN_BAD_ALGORITHM, f"Tokens signed with {alg!r} are not accepted.")
-        if self.required_token_type and self._token_type(header) != self.required_token_type:
-            raise InvalidToken(TOKEN_WRONG_TYPE, f"Only '{self.required_token_type}' tokens are accepted here.")
+        if required_type and self._token_type(header) != required_type:
+            raise InvalidToken(TOKEN_WRONG_TYPE, f"Only '{required_type}' tokens are accepted here.")
         if not self._signature_valid(signed, alg, header.get("kid")):
             raise InvalidToken(TOKEN_BAD_SIGNATURE, "The token signature does not match the provider's key.")
         try:
@@ -211,9 +220,6 @@ class OidcTokenVerifier:
             raise InvalidToken(TOKEN_MALFORMED, "The token payload is not JSON.") from exc
         if not isinstance(claims, dict):
             raise InvalidToken(TOKEN_MALFORMED, "The token payload is not a JSON object.")
-        self._check_claims(claims)
-        if self.refuse_id_tokens and any(name in claims for name in ID_TOKEN_ONLY_CLAIMS):
-            raise InvalidToken(TOKEN_WRONG_TYPE, "This is an ID token; send the access token instead.")
         return claims
 
     @staticmethod
@@ -273,16 +279,17 @@ class OidcTokenVerifier:
             return [key for key in published if key.kid == kid]
         return [key for key in published if _key_fits(key, alg)]
 
-    def _check_claims(self, claims: dict) -> None:
+    def check_claims(self, claims: dict, *, audience: str | None = None, exp_required: bool = True) -> None:
+        """Issuer, audience (ours unless given), expiry, `nbf` and `iat`; raises InvalidToken."""
         if claims.get("iss") != self.discovery.issuer:
             raise InvalidToken(TOKEN_WRONG_ISSUER, "The token was issued by another provider.")
         audiences = claims.get("aud")
         audiences = [audiences] if isinstance(audiences, str) else audiences
-        if not isinstance(audiences, list) or self.audience not in audiences:
+        if not isinstance(audiences, list) or (audience or self.audience) not in audiences:
             raise InvalidToken(TOKEN_WRONG_AUDIENCE, "The token is meant for another audience.")
         now = self._clock()
-        exp = self._time_claim(claims, "exp", required=True)
-        if now > exp + self.leeway_seconds:
+        exp = self._time_claim(claims, "exp", required=exp_required)
+        if exp is not None and now > exp + self.leeway_seconds:
             raise InvalidToken(TOKEN_EXPIRED, "The token has expired.")
         for name in ("nbf", "iat"):
             moment = self._time_claim(claims, name, required=False)

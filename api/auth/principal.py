@@ -6,19 +6,22 @@ import json
 from functools import wraps
 from typing import Callable, Iterable
 
-from flask import g, request, session as web_session
+from flask import g, request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from api.auth.app_tokens import LOCAL_ISSUER, verify_token
+from api.auth.web_session import current_web_session
 from api.context import db, opsta
+from engine.accounts.app_tokens import AppTokenClaims, live_token_clause
 from engine.accounts.identity import employee_for_claims
 from engine.errors import Forbidden, Unauthenticated
 from engine.models import Employee
 
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Every API request loads its caller; one prebuilt statement keeps that to one cached query.
-_EMPLOYEE_WITH_ROLES = select(Employee).options(joinedload(Employee.role_rows)).where(Employee.id == bindparam("id"))
+# Every API request loads its caller; one prebuilt statement keeps that to one cached query, which
+# also checks that the app token still counts (not revoked, current credentials epoch).
+_EMPLOYEE_WITH_LIVE_TOKEN = (select(Employee).options(joinedload(Employee.role_rows))
+                             .where(Employee.id == bindparam("id"), live_token_clause()))
 
 
 def _unverified_issuer(token: str) -> str | None:
@@ -35,23 +38,28 @@ def _invalid_token() -> Unauthenticated:
     return Unauthenticated("The access token is invalid or expired.", code="token_invalid")
 
 
-def _app_token_subject(token: str | None) -> int | None:
-    """The employee id of a valid app token; None for no token or another issuer's; 401 for a bad app token."""
+def _app_token(token: str | None) -> AppTokenClaims | None:
+    """The claims of a validly signed app token; None for no token or another issuer's; 401 for a bad one.
+
+    Whether the token was revoked is not checked here: the query that loads the caller does that.
+    """
     if not token or _unverified_issuer(token) != LOCAL_ISSUER:
         return None
-    employee_id = verify_token(opsta().settings, token)
-    if employee_id is None:
+    claims = verify_token(opsta().settings, token)
+    if claims is None:
         raise _invalid_token()
-    return employee_id
+    return claims
 
 
 def _from_bearer(token: str) -> Employee:
     ctx = opsta()
-    employee_id = _app_token_subject(token)
-    if employee_id is not None:
-        employee = db().execute(_EMPLOYEE_WITH_ROLES, {"id": employee_id}).unique().scalar_one_or_none()
+    claims = _app_token(token)
+    if claims is not None:
+        employee = db().execute(_EMPLOYEE_WITH_LIVE_TOKEN, {"id": claims.employee_id, **claims.as_params()}
+                                ).unique().scalar_one_or_none()
         if employee is None or not employee.active:
             raise _invalid_token()
+        g.app_token = claims
         return employee
     if ctx.oidc_verifier is None:
         raise _invalid_token()
@@ -61,8 +69,8 @@ def _from_bearer(token: str) -> Employee:
         claims = ctx.oidc_verifier.verify(token)
     except InvalidToken as exc:
         raise Unauthenticated(str(exc.message), code=exc.reason_code) from exc
-    employee = employee_for_claims(session=db(), claims=claims,
-                                   code_claim=ctx.settings.oidc_employee_code_claim)
+    employee = employee_for_claims(session=db(), claims=claims, code_claim=ctx.settings.oidc_employee_code_claim,
+                                   trust_email=ctx.settings.oidc_trust_email)
     if employee is None:
         raise Forbidden("You signed in, but the organisation directory does not list you as an active "
                         "employee. Ask HR to add you.", code="not_in_directory")
@@ -70,22 +78,12 @@ def _from_bearer(token: str) -> Employee:
 
 
 def _from_web_session() -> Employee | None:
-    employee_id = web_session.get("employee_id")
-    if not employee_id:
-        return None
-    # A cookie rides along on cross-site requests; requiring a JSON body or a custom header
-    # on writes makes the browser send a CORS preflight that a foreign site cannot pass.
-    if request.method in UNSAFE_METHODS and not (request.is_json or request.headers.get("X-Requested-With")):
-        raise Forbidden("Send writes from the web app with JSON or an X-Requested-With header.",
-                        code="csrf_rejected")
-    employee = db().get(Employee, employee_id)
-    if employee is None or not employee.active:
-        web_session.clear()
-        return None
-    return employee
+    # Writes with the cookie passed the CSRF check before the view ran (api/auth/csrf.py).
+    record = current_web_session()
+    return record.employee if record is not None else None
 
 
-def _bearer_token() -> str | None:
+def bearer_token() -> str | None:
     """The bearer token of the request, None without an Authorization header; 401 when malformed."""
     header = request.headers.get("Authorization", "")
     if not header:
@@ -99,7 +97,7 @@ def _bearer_token() -> str | None:
 def current_employee() -> Employee:
     """The signed-in employee, or raise 401."""
     if "employee" not in g:
-        token = _bearer_token()
+        token = bearer_token()
         g.employee = _from_bearer(token) if token else _from_web_session()
         if g.employee is None:
             raise Unauthenticated("Sign in first.", headers={"WWW-Authenticate": "Bearer"})
@@ -109,15 +107,26 @@ def current_employee() -> Employee:
 def token_subject_id() -> int:
     """The id of the employee the request is from, without reading the directory for app tokens.
 
-    An app token's signature and expiry are checked, but whether its employee is still active is
-    not: only for views whose own first query checks that anyway (the phone punch reads the chain
-    end, active flag included, before anything else). OIDC tokens and the web session resolve the
-    employee as `current_employee` does.
+    An app token's signature and expiry are checked, but whether its employee is still active and
+    the token still counts (not revoked, current credentials epoch) is not: only for views whose own
+    first query checks that anyway with `unchecked_app_token()` (the phone punch reads the chain end,
+    active flag and token included, before anything else). OIDC tokens and the web session resolve
+    the employee as `current_employee` does.
     """
     if "token_subject_id" not in g:
-        employee_id = _app_token_subject(_bearer_token())
-        g.token_subject_id = employee_id if employee_id is not None else current_employee().id
+        claims = _app_token(bearer_token())
+        g.unchecked_app_token = claims
+        g.token_subject_id = claims.employee_id if claims is not None else current_employee().id
     return g.token_subject_id
+
+
+def unchecked_app_token() -> AppTokenClaims | None:
+    """The app token `token_subject_id` did not check against the database, for the view to check.
+
+    None when the caller was checked in full (an OIDC token or the web session).
+    """
+    token_subject_id()
+    return g.unchecked_app_token
 
 
 def login_required(roles: Iterable[str] | None = None, *, directory_checked_by_view: bool = False) -> Callable:

@@ -4,10 +4,11 @@ from flask_smorest import Api
 
 def register_blueprints(api: Api) -> None:
     from api.blueprints import (auth_tokens, calendar, delegations, employees, health, me, notifications, org,
-                                processes, punches, reports, requests, schedules, sites, tasks)
+                                processes, punches, reports, requests, schedules, sign_ins, sites, tasks)
     from api.blueprints import devices
     from api.blueprints import profile_photos, verifications
 
     for module in (health, auth_tokens, me, employees, org, punches, calendar, sites, notifications,
-                   requests, tasks, delegations, processes, reports, schedules, devices, profile_photos, verifications):
+                   requests, tasks, delegations, processes, reports, schedules, devices, profile_photos, verifications,
+                   sign_ins):
         api.register_blueprint(module.blp)

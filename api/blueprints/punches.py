@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import after_this_request, request
 
-from api.auth.principal import current_employee, login_required, token_subject_id
+from api.auth.principal import current_employee, login_required, token_subject_id, unchecked_app_token
 from api.blueprints.base import Blueprint
 from api.blueprints.punch_schemas import (AcceptanceIn, HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema,
                                          PunchSchema)
@@ -71,12 +71,13 @@ def create_punch(body):
 
     Send multipart/form-data with the same fields and a `selfie` file for a punch that needs face
     verification: it is stored at once with `verification.status = "pending"` and checked by a worker.
+    While `OPSTA_PHONE_PUNCH_SELFIE` is `required` (the default) a JSON punch is 422 `selfie_required`.
     """
     ctx = opsta()
     selfie = _selfie()
     recorded = record_gps_punch(session=db(), settings=ctx.settings, geofence=ctx.geofence,
                                 employee_id=token_subject_id(), data=GpsPunchInput(**body),
-                                idempotency_key=_idempotency_key(), selfie=selfie)
+                                idempotency_key=_idempotency_key(), selfie=selfie, token=unchecked_app_token())
     if recorded.created and selfie is not None:
         _send_after_reply(ctx.face_queue, recorded.punch.id)
     return as_view(recorded.punch, _tz(), recorded.site), 201 if recorded.created else 200

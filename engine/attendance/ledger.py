@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from engine.accounts.app_tokens import AppTokenClaims, live_token_clause
 from engine.attendance.driver_statement import DriverStatement
 from engine.attendance.ledger_hash import CANONICAL_HASH_FORMAT, normalise_punch, punch_hash
 from engine.errors import Conflict
@@ -38,6 +39,8 @@ class ChainEnd:
     # (latitude, longitude, effective_at) of the punches with a position just before and just after the
     # time asked about (`read_chain_end(at=…)`), by effective time; None without one, or when not asked.
     neighbours: tuple[Position | None, Position | None] = (None, None)
+    # Whether the app token the punch came with still counts (not revoked, current epoch); True without one.
+    token_live: bool = True
 
 
 class UnknownEmployee(LookupError):
@@ -63,31 +66,38 @@ def _ensure_head_row(connection: Connection, employee_id: int) -> None:
                        .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def read_chain_end(*, connection: Connection, employee_id: int, at: datetime | None = None) -> ChainEnd | None:
-    """The end of the employee's chain, in one query that also returns whether the employee is active
-    and, with `at`, the positioned punches just before and just after that time (by effective time,
-    so an offline punch synced late is compared with its neighbours in time, not with the newest).
+def read_chain_end(*, connection: Connection, employee_id: int, at: datetime | None = None,
+                   token: AppTokenClaims | None = None) -> ChainEnd | None:
+    """The end of the employee's chain, in one query that also returns whether the employee is active;
+    with `at`, the positioned punches just before and just after that time (by effective time, so an
+    offline punch synced late is compared with its neighbours in time, not with the newest); and with
+    `token`, whether that app token still counts.
 
     None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
-    still ends here, so a punch that raced in between sends the caller back here.
+    still ends here, so a punch that raced in between sends the caller back here. The token is
+    checked here because this query runs anyway: a separate check would cost the punch a round trip.
     """
     params = {"employee": employee_id}
-    postgresql = connection.dialect.name == "postgresql"
-    if at is None:
-        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params) if postgresql else \
-            connection.execute(_READ_CHAIN_END, params).first()
-    else:
+    if at is not None:
         params["at"] = at
-        row = _READ_CHAIN_END_AROUND_ON_DRIVER.first(connection, params) if postgresql else \
-            connection.execute(_READ_CHAIN_END_AROUND, params).first()
+    if token is not None:
+        params.update(token.as_params())
+    core, on_driver = _CHAIN_END_READS[(at is not None, token is not None)]
+    if connection.dialect.name == "postgresql":
+        row = on_driver.first(connection, params)
+    else:
+        row = connection.execute(core, params).first()
     if row is None:
         return None
+    token_live = True
+    if token is not None:
+        token_live, row = bool(row[-1]), row[:-1]
     active, head_employee_id, last_hash, *around = row
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
     neighbours = (tuple(around[0:3]) if around and around[0] is not None else None,
                   tuple(around[3:6]) if around and around[3] is not None else None)
-    return ChainEnd(active, last_hash or GENESIS_HASH, neighbours)
+    return ChainEnd(active, last_hash or GENESIS_HASH, neighbours, token_live)
 
 
 @contextmanager
@@ -142,15 +152,16 @@ def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool
 
 
 def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch],
-                 at: datetime | None = None) -> Punch:
+                 at: datetime | None = None, token: AppTokenClaims | None = None) -> Punch:
     """Append the punch `build` makes for the end of the employee's chain; `punch.id` is set on return.
 
     With `at` (the punch's effective time) the end carries the positioned punches around that time.
     When another punch of the employee gets in first, the end is read again and the punch rebuilt
     (its content may depend on the punches around it, as the phone punch's travel check does).
+    With `token`, the end also says whether that app token still counts (`ChainEnd.token_live`).
     """
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id, at=at)
+        end = read_chain_end(connection=connection, employee_id=employee_id, at=at, token=token)
         if end is None:
             raise UnknownEmployee(f"no employee with id {employee_id}")
         punch = build(end)
@@ -224,8 +235,15 @@ _APPEND_IF_HEAD_UNMOVED = DriverStatement(
     .returning(_punches.c.id)
 )
 # On PostgreSQL both statements of a phone punch skip SQLAlchemy's per-execution work (see DriverStatement).
-_READ_CHAIN_END_ON_DRIVER = DriverStatement(_READ_CHAIN_END)
-_READ_CHAIN_END_AROUND_ON_DRIVER = DriverStatement(_READ_CHAIN_END_AROUND)
+_TOKEN_LIVE = live_token_clause(_employees).label("token_live")
+# (with neighbours around `:at`, with the token check) -> the statement, as Core and on the driver.
+_CHAIN_END_READS = {
+    (around, token): (statement, DriverStatement(statement))
+    for around, token, statement in (
+        (False, False, _READ_CHAIN_END), (True, False, _READ_CHAIN_END_AROUND),
+        (False, True, _READ_CHAIN_END.add_columns(_TOKEN_LIVE)),
+        (True, True, _READ_CHAIN_END_AROUND.add_columns(_TOKEN_LIVE)))
+}
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:

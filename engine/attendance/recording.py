@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.accounts.app_tokens import AppTokenClaims
 from engine.attendance.ledger import ChainEnd, UnknownEmployee, append_built, lone_append_connection
 from engine.attendance.queries import SiteRef
 from engine.attendance.spoofing_flags import punch_flags, travel_is_impossible
@@ -73,11 +74,13 @@ class RecordedPunch:
 
 def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence, employee_id: int,
                      data: GpsPunchInput, idempotency_key: str | None = None,
-                     now: datetime | None = None, selfie: PreparedSelfie | None = None) -> RecordedPunch:
+                     now: datetime | None = None, selfie: PreparedSelfie | None = None,
+                     token: AppTokenClaims | None = None) -> RecordedPunch:
     """Store a phone punch (commits); a retry with the same key returns the first one with `created` False.
 
-    Refused (401) when the employee is not active in the directory: the punch route leaves that
-    check to the chain-end read here, which makes it anyway.
+    Refused (401) when the employee is not active in the directory, or when `token` (the app token
+    the punch came with) was revoked or belongs to older credentials: the punch route leaves those
+    checks to the chain-end read here, which makes them in the query it runs anyway.
     Without a selfie it is refused (422 `selfie_required`) while `settings.phone_punch_selfie` is "required".
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
     verification job are stored in the session's transaction with the punch (the caller then hands
@@ -103,6 +106,9 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     def build(end: ChainEnd) -> Punch:
         if not end.employee_active:
             raise _not_in_directory()
+        if not end.token_live:
+            raise Unauthenticated("This sign-in was ended (signed out, revoked or the password changed). "
+                                  "Sign in again.", code="token_invalid")
         return _gps_punch(settings=settings, employee_id=employee_id, data=data, recorded_at=recorded_at,
                           timing=timing, match=match, geocoded=geocoded, neighbours=end.neighbours,
                           verification_required=selfie is not None, idempotency_key=idempotency_key,
@@ -112,10 +118,10 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         if selfie is None:
             with lone_append_connection(session.get_bind()) as connection:
                 punch = append_built(connection=connection, employee_id=employee_id, build=build,
-                                     at=timing.effective_at)
+                                     at=timing.effective_at, token=token)
         else:
             punch = append_built(connection=session.connection(), employee_id=employee_id, build=build,
-                                 at=timing.effective_at)
+                                 at=timing.effective_at, token=token)
             attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
             session.commit()
     except UnknownEmployee as exc:

@@ -29,6 +29,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.accounts.revocation import end_all_sign_ins
 from engine.directory.employee_rows import EmployeeRow, parse_row, read_header
 from engine.file_import import FileImportReport, LineProblem, Source, UnreadableFile, csv_records, read_text
 from engine.models import Employee, EmployeeRole, OrgUnit
@@ -219,8 +220,9 @@ def _write(session: Session, rows: list[EmployeeRow], directory: _Directory, pro
             else:
                 by_code[row.code].supervisor_id = directory.employee_ids[supervisor]
     session.flush()
-    for employee in deactivated:  # take them off the face terminals they are enrolled on
+    for employee in deactivated:  # take them off the face terminals they are enrolled on, and sign them out
         employee_deactivated(session=session, employee=employee)
+        end_all_sign_ins(session=session, employee_id=employee.id, reason="deactivated")
     session.flush()
 
 

@@ -1,5 +1,5 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
-from engine.models.accounts import LocalAccount, LoginFailure
+from engine.models.accounts import LocalAccount
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
 from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
                                         VerificationJob)
@@ -9,6 +9,7 @@ from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch, PunchA
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
+from engine.models.sign_ins import AppToken, LoginAttempt, LoginThrottle, WebSession
 from engine.models.sites import Site
 from engine.models.terminals import (
     COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
@@ -55,7 +56,10 @@ __all__ = [
     "EmployeeRole",
     "Holiday",
     "LocalAccount",
-    "LoginFailure",
+    "LoginAttempt",
+    "LoginThrottle",
+    "AppToken",
+    "WebSession",
     "OrgUnit",
     "ScheduleAssignment",
     "WorkSchedule",

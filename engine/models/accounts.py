@@ -1,4 +1,4 @@
-"""Local sign-in accounts (argon2) and the failures that rate-limit them."""
+"""Local sign-in accounts (argon2)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,12 +20,3 @@ class LocalAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     employee: Mapped[Employee] = relationship()
-
-
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    remote_addr: Mapped[str] = mapped_column(String(64), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base, UTCDateTime, utcnow
@@ -38,6 +38,9 @@ class Employee(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to end every session and app token of the employee at once (password change,
+    # deactivation, admin revoke): both carry the epoch they were made in.
+    credentials_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

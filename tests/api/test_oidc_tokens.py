@@ -279,10 +279,14 @@ def test_full_sign_in_flow_with_pkce(oidc_provider, somchai, auth_method):
         CodeIDToken(id_token.claims, id_token.header, options,
                     {"nonce": "another-nonce", "client_id": oidc_provider.client_id}).validate()
 
-    assert id_token.claims["employee_code"] == "E1001"
+    # Like a certified provider: the code flow's ID token says who (sub, sid), UserInfo says the rest.
+    assert id_token.claims["sub"] == "u-1001" and id_token.claims["sid"]
+    assert not {"employee_code", "email", "name"} & set(id_token.claims)
     userinfo = session.get(metadata["userinfo_endpoint"]).json()
     assert userinfo["sub"] == "u-1001"
-    assert userinfo["email"] == "somchai@dep.go.th"
+    assert userinfo["email"] == "somchai@dep.go.th" and userinfo["email_verified"] is True
+    assert userinfo["employee_code"] == "E1001"
+    assert jwt.decode(token["access_token"], keys).header["typ"] == "at+jwt"
     access_claims = OidcTokenVerifier(oidc_provider.discovery_url, "opsta-api").verify(token["access_token"])
     assert access_claims["employee_code"] == "E1001"
 

@@ -1,12 +1,15 @@
 """The authorization server behind the loopback OIDC provider: authlib's grants over in-memory state."""
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+import requests
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
@@ -18,19 +21,27 @@ from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from authlib.oidc.core import AuthorizationCodeMixin, OpenIDCode, UserInfo, UserInfoEndpoint
 from authlib.oidc.rpinitiated import EndSessionEndpoint
 from flask import Flask, jsonify, request
+from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet, RSAKey
 
 SIGN_IN_METHODS = ["client_secret_basic", "client_secret_post"]
 CODE_LIFETIME_SECONDS = 300
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+# The claims a scope releases (OpenID Connect Core 5.4); the employee code rides on `profile`, the way
+# a provider's attribute mapper would add it.
+SCOPE_CLAIMS = {"email": ("email", "email_verified"), "profile": ("name", "__code__")}
 
 
 @dataclass(frozen=True)
 class SignedInUser:
     sub: str
     email: str
-    employee_code: str
+    employee_code: str | None
     name: str
     extra_claims: dict = field(default_factory=dict)
+    email_verified: bool = True
+    # The provider's own session of this sign-in (`sid` in ID and logout tokens).
+    sid: str = field(default_factory=lambda: "op-" + secrets.token_hex(6))
 
     def get_user_id(self) -> str:
         return self.sub
@@ -44,6 +55,7 @@ class RegisteredClient(ClientMixin):
     post_logout_redirect_uris: list[str]
     accept_any_loopback_redirect: bool = False
     scope: str = "openid profile email"
+    backchannel_logout_uri: str | None = None
 
     @property
     def client_metadata(self) -> dict:
@@ -90,6 +102,7 @@ class IssuedCode(AuthorizationCodeMixin):
     code_challenge: str | None
     code_challenge_method: str | None
     auth_time: int
+    claims_request: dict = field(default_factory=dict)
 
     def get_redirect_uri(self):
         return self.redirect_uri
@@ -111,6 +124,7 @@ class IssuedToken(TokenMixin):
     user: SignedInUser
     scope: str
     expires_at: float
+    claims_request: dict = field(default_factory=dict)
 
     def check_client(self, client):
         return client.client_id == self.client.client_id
@@ -149,6 +163,14 @@ class ProviderState:
         self.tokens: dict[str, IssuedToken] = {}
         self.current_user: SignedInUser | None = None
         self.ended_sessions: list[dict] = []
+        # Conformance switches: a certified provider keeps scope claims out of code-flow ID tokens.
+        self.claims_in_id_token = False
+        self.claims_parameter_supported = True
+        self.userinfo_sub_override: str | None = None
+        # sid -> the clients that got an ID token in that provider session (told at back-channel logout)
+        self.session_clients: dict[str, set[str]] = {}
+        self.backchannel_deliveries: list[dict] = []
+        self.claims_requests: list[dict] = []
         self.hits: Counter[str] = Counter()
         self.signing_key = new_rsa_key()
         self.published_keys: list = [self.signing_key]
@@ -163,20 +185,65 @@ class ProviderState:
         return {"keys": keys}
 
     def save_token(self, token: dict, request) -> None:
+        code = getattr(request, "authorization_code", None)
         issued = IssuedToken(token["access_token"], request.client, request.user, token.get("scope", ""),
-                             time.time() + token.get("expires_in", self.token_lifetime))
+                             time.time() + token.get("expires_in", self.token_lifetime),
+                             (code.claims_request if code else None) or {})
         with self.lock:
             self.tokens[issued.access_token] = issued
 
-    def identity_claims(self, user: SignedInUser, scope: str | None = None) -> dict:
+    def _claim_value(self, user: SignedInUser, name: str):
+        values = {"sub": user.sub, "email": user.email, "email_verified": user.email_verified, "name": user.name,
+                  self.employee_code_claim: user.employee_code, **user.extra_claims}
+        return values.get(name)
+
+    def identity_claims(self, user: SignedInUser, scope: str | None = None, requested: dict | None = None) -> dict:
+        """The claims of `scope` for `user`, plus those asked for by name (a `claims` request member)."""
         scopes = set((scope or "openid profile email").split())
-        claims = {"sub": user.sub, self.employee_code_claim: user.employee_code}
-        if "email" in scopes:
-            claims.update(email=user.email, email_verified=True)
-        if "profile" in scopes:
-            claims["name"] = user.name
+        claims = {"sub": user.sub}
+        for scope_name, names in SCOPE_CLAIMS.items():
+            if scope_name in scopes:
+                for name in names:
+                    name = self.employee_code_claim if name == "__code__" else name
+                    if self._claim_value(user, name) is not None:
+                        claims[name] = self._claim_value(user, name)
+        for name in requested or {}:
+            if self._claim_value(user, name) is not None:
+                claims[name] = self._claim_value(user, name)
         claims.update(user.extra_claims)
         return claims
+
+    def logout_token(self, *, client_id: str, sub: str | None, sid: str | None, **overrides) -> str:
+        """A back-channel logout token (OpenID Connect Back-Channel Logout 1.0, 2.4) signed by the provider."""
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": client_id, "iat": now, "exp": now + 120, "jti": secrets.token_hex(8),
+                  "events": {LOGOUT_EVENT: {}}}
+        if sub:
+            claims["sub"] = sub
+        if sid:
+            claims["sid"] = sid
+        claims.update(overrides)
+        claims = {name: value for name, value in claims.items() if value is not None}
+        header = {"alg": "RS256", "typ": "logout+jwt", "kid": self.signing_key.kid}
+        return jwt.encode(header, claims, self.signing_key, algorithms=["RS256"])
+
+    def end_provider_session(self, user: SignedInUser) -> None:
+        """End `user`'s session here and tell every client of it over the back channel, as a provider does."""
+        with self.lock:
+            client_ids = self.session_clients.pop(user.sid, set())
+            if self.current_user is not None and self.current_user.sid == user.sid:
+                self.current_user = None
+        for client_id in sorted(client_ids):
+            client = self.clients.get(client_id)
+            if client is None or not client.backchannel_logout_uri:
+                continue
+            token = self.logout_token(client_id=client_id, sub=user.sub, sid=user.sid)
+            try:
+                status = requests.post(client.backchannel_logout_uri, data={"logout_token": token}, timeout=10).status_code
+            except requests.RequestException as exc:
+                status = f"failed: {exc}"
+            self.backchannel_deliveries.append({"client_id": client_id, "sub": user.sub, "sid": user.sid,
+                                                "status": status})
 
 
 def new_rsa_key() -> RSAKey:
@@ -190,14 +257,19 @@ class _CodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code, request):
         state: ProviderState = self.server.state
         data = request.payload.data
+        claims_request = {}
+        if state.claims_parameter_supported and data.get("claims"):
+            claims_request = json.loads(data["claims"])  # OpenID Connect Core 5.5
+            state.claims_requests.append(claims_request)
         issued = IssuedCode(
             code=code, client_id=request.client.client_id, redirect_uri=request.payload.redirect_uri,
             scope=request.scope, user=request.user, nonce=data.get("nonce"),
             code_challenge=data.get("code_challenge"), code_challenge_method=data.get("code_challenge_method"),
-            auth_time=int(time.time()),
+            auth_time=int(time.time()), claims_request=claims_request,
         )
         with state.lock:
             state.codes[code] = issued
+            state.session_clients.setdefault(issued.user.sid, set()).add(issued.client_id)
             if issued.nonce:
                 state.used_nonces.add((issued.client_id, issued.nonce))
 
@@ -248,8 +320,21 @@ class _IdTokens(OpenIDCode):
     def get_client_claims(self, client):
         return {"iss": self.state.issuer, "aud": client.client_id, "exp": int(time.time()) + self.state.token_lifetime}
 
+    def get_authorization_code_claims(self, authorization_code):
+        claims = super().get_authorization_code_claims(authorization_code)
+        claims["sid"] = authorization_code.user.sid
+        # Claims asked for by name in the ID token (the `claims` request's id_token member).
+        requested = authorization_code.claims_request.get("id_token") or {}
+        claims.update({name: value for name, value in
+                       self.state.identity_claims(authorization_code.user, "openid", requested).items()
+                       if name in requested})
+        return claims
+
     def generate_user_info(self, user, scope):
-        return UserInfo(self.state.identity_claims(user, scope))
+        # Code flow: a conformant provider returns scope claims from UserInfo only (Core 5.4).
+        if self.state.claims_in_id_token:
+            return UserInfo(self.state.identity_claims(user, scope))
+        return UserInfo({"sub": user.sub})
 
 
 class _AccessTokens(JWTBearerTokenGenerator):
@@ -268,6 +353,7 @@ class _AccessTokens(JWTBearerTokenGenerator):
         return self.state.audience
 
     def get_extra_claims(self, client, grant_type, user, scope):
+        # Access tokens for the API carry who the person is, as providers' audience mappers do.
         return self.state.identity_claims(user)
 
 
@@ -285,8 +371,13 @@ class _UserInfo(UserInfoEndpoint):
         super().__init__(resource_protector=resource_protector)
         self.state = state
 
-    def generate_user_info(self, user, scope):
-        return UserInfo(self.state.identity_claims(user, scope))
+    def __call__(self, request):
+        token = self.resource_protector.acquire_token("openid")
+        requested = token.claims_request.get("userinfo") or {}
+        claims = self.state.identity_claims(token.get_user(), token.scope, requested)
+        if self.state.userinfo_sub_override:
+            claims["sub"] = self.state.userinfo_sub_override
+        return 200, claims, [("Content-Type", "application/json")]
 
 
 class _EndSession(EndSessionEndpoint):
@@ -305,7 +396,9 @@ class _EndSession(EndSessionEndpoint):
         with self.state.lock:
             client_id = getattr(end_session_request.client, "client_id", None)
             self.state.ended_sessions.append({"sub": claims.get("sub"), "client_id": client_id})
-            self.state.current_user = None
+            user = self.state.current_user
+        if user is not None:
+            self.state.end_provider_session(user)
 
 
 def build_provider_app(state: ProviderState) -> Flask:
@@ -335,7 +428,10 @@ def build_provider_app(state: ProviderState) -> Flask:
             subject_types_supported=["public"], id_token_signing_alg_values_supported=["RS256"],
             scopes_supported=["openid", "profile", "email"], token_endpoint_auth_methods_supported=SIGN_IN_METHODS,
             code_challenge_methods_supported=["S256"],
-            claims_supported=["sub", "iss", "aud", "exp", "iat", "nonce", "email", "name", state.employee_code_claim],
+            claims_supported=["sub", "iss", "aud", "exp", "iat", "nonce", "sid", "email", "email_verified", "name",
+                              state.employee_code_claim],
+            claims_parameter_supported=state.claims_parameter_supported,
+            backchannel_logout_supported=True, backchannel_logout_session_supported=True,
         )
 
     @app.get("/jwks")

@@ -2,6 +2,13 @@
 
 Sign-in has no UI: the test chooses who is "signed in" with ``login_as`` and ``/authorize``
 answers at once with a redirect carrying the code (or ``access_denied`` when nobody is).
+
+It behaves like a certified provider: in the code flow the ID token carries `sub` and `sid` but no
+scope claims, which come from UserInfo (``claims_in_id_token=True`` puts them in the ID token too,
+as some providers do); it honours the `claims` request parameter; access tokens are RFC 9068 JWTs
+(`typ: at+jwt`) for the API's own audience; RP-initiated logout checks `id_token_hint` and the
+registered post-logout URIs; and ending a provider session sends each of its clients a signed
+logout token over the back channel.
 """
 from __future__ import annotations
 
@@ -34,13 +41,16 @@ class LoopbackOidcProvider:
     def __init__(self, *, client_id: str = "opsta-web", client_secret: str = "opsta-web-secret",
                  redirect_uris: tuple[str, ...] = (), post_logout_redirect_uris: tuple[str, ...] = (),
                  audience: str = "opsta-api", employee_code_claim: str = "employee_code",
-                 token_lifetime: int = 600, accept_any_loopback_redirect: bool = False):
+                 token_lifetime: int = 600, accept_any_loopback_redirect: bool = False,
+                 claims_in_id_token: bool = False, claims_parameter_supported: bool = True):
         self.client_id = client_id
         self.client_secret = client_secret
         self.audience = audience
         self.employee_code_claim = employee_code_claim
         self._state = ProviderState(audience=audience, employee_code_claim=employee_code_claim,
                                     token_lifetime=token_lifetime)
+        self._state.claims_in_id_token = claims_in_id_token
+        self._state.claims_parameter_supported = claims_parameter_supported
         self.register_client(client_id=client_id, client_secret=client_secret, redirect_uris=redirect_uris,
                              post_logout_redirect_uris=post_logout_redirect_uris,
                              accept_any_loopback_redirect=accept_any_loopback_redirect)
@@ -102,11 +112,45 @@ class LoopbackOidcProvider:
         """Allow one more exact post-logout redirect URI for a client."""
         self._state.clients[client_id or self.client_id].post_logout_redirect_uris.append(uri)
 
-    def login_as(self, *, sub: str, email: str, employee_code: str, name: str, **extra_claims) -> SignedInUser:
-        """Make this person the one signed in at the provider; the next /authorize succeeds for them."""
-        user = SignedInUser(sub, email, employee_code, name, dict(extra_claims))
+    def set_backchannel_logout_uri(self, uri: str, *, client_id: str | None = None) -> None:
+        """Register the client's back-channel logout URI (where logout tokens are POSTed)."""
+        self._state.clients[client_id or self.client_id].backchannel_logout_uri = uri
+
+    def login_as(self, *, sub: str, email: str, employee_code: str, name: str, email_verified: bool = True,
+                 **extra_claims) -> SignedInUser:
+        """Make this person the one signed in at the provider (a new provider session, its own `sid`);
+        the next /authorize succeeds for them. An empty `employee_code` means the provider has none."""
+        extra = dict(extra_claims)
+        user = SignedInUser(sub, email, employee_code, name, extra, email_verified)
+        if not employee_code:
+            user = SignedInUser(sub, email, None, name, extra, email_verified)
         self._state.current_user = user
         return user
+
+    def end_provider_session(self, user: SignedInUser | None = None) -> None:
+        """End a session at the provider (an admin, another app, a timeout): its clients get logout tokens."""
+        user = user or self._state.current_user
+        if user is None:
+            raise ValueError("nobody is signed in at the provider")
+        self._state.end_provider_session(user)
+
+    def logout_token(self, *, sub: str | None = None, sid: str | None = None, client_id: str | None = None,
+                     **overrides) -> str:
+        """A signed logout token outside any session end (for tests of bad tokens); overrides set claims."""
+        return self._state.logout_token(client_id=client_id or self.client_id, sub=sub, sid=sid, **overrides)
+
+    @property
+    def backchannel_deliveries(self) -> list[dict]:
+        return list(self._state.backchannel_deliveries)
+
+    @property
+    def claims_requests(self) -> list[dict]:
+        """Every `claims` request parameter the provider received, in order."""
+        return list(self._state.claims_requests)
+
+    def answer_userinfo_as(self, sub: str | None) -> None:
+        """Make UserInfo answer with another `sub` than the ID token's (a broken or hostile provider)."""
+        self._state.userinfo_sub_override = sub
 
     def sign_out(self) -> None:
         """Forget the signed-in person, as /logout does."""

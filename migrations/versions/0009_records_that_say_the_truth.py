@@ -1,7 +1,7 @@
 """records that say the truth (issue 10): hash formats, hr acceptance of punches, shift work on holidays
 
-Revision ID: 0008_records
-Revises: 0007
+Revision ID: 0009_records
+Revises: 0008
 Create Date: 2026-11-27 10:00:00
 
 Punches stored before this revision were hashed by the old rule: they get hash_format 1 and keep
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import engine.db
 
 
-revision = '0008_records'
-down_revision = '0007'
+revision = '0009_records'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
