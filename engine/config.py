@@ -70,6 +70,9 @@ class Settings:
 
     demo_password: str = "demo"
 
+    # The web app (issue 13): the sign-in page's single sign-on button, as the organisation names its accounts.
+    sso_button_label: str = "เข้าสู่ระบบด้วย MOC Account"
+
     # Attendance rules.
     late_grace_minutes: int = 0
     # An OUT before this local time can still close the previous day's open IN.
