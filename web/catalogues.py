@@ -33,12 +33,12 @@ MUST_TRANSLATE = ("th",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
-def po_path(language: str) -> Path:
-    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+def po_path(language: str, translations: Path = TRANSLATIONS) -> Path:
+    return translations / language / "LC_MESSAGES" / "messages.po"
 
 
-def mo_path(language: str) -> Path:
-    return po_path(language).with_suffix(".mo")
+def mo_path(language: str, translations: Path = TRANSLATIONS) -> Path:
+    return po_path(language, translations).with_suffix(".mo")
 
 
 def extracted() -> Catalog:
@@ -52,8 +52,8 @@ def extracted() -> Catalog:
     return catalog
 
 
-def read_catalogue(language: str) -> Catalog:
-    with open(po_path(language), "rb") as po:
+def read_catalogue(language: str, translations: Path = TRANSLATIONS) -> Catalog:
+    with open(po_path(language, translations), "rb") as po:
         return read_po(po, locale=language)
 
 
@@ -88,25 +88,26 @@ def _messages(catalog: Catalog) -> dict[str, str]:
     return {message.id: message.string for message in catalog if message.id and isinstance(message.id, str)}
 
 
-def problems() -> list[str]:
-    """What is wrong with the committed catalogues, one line each (empty when all is well)."""
+def problems(translations: Path = TRANSLATIONS) -> list[str]:
+    """What is wrong with the catalogues under `translations`, one line each (empty when all is well)."""
     wanted = {message.id for message in extracted() if message.id}
     found = []
     for language in LANGUAGES:
-        if not po_path(language).exists() or not mo_path(language).exists():
-            found.append(f"{language}: {po_path(language)} or its .mo is missing")
+        po, mo = po_path(language, translations), mo_path(language, translations)
+        if not po.exists() or not mo.exists():
+            found.append(f"{language}: {po} or its .mo is missing")
             continue
-        catalog = _messages(read_catalogue(language))
+        catalog = _messages(read_catalogue(language, translations))
         found += [f"{language}: missing {message!r}" for message in sorted(wanted - set(catalog))]
         found += [f"{language}: unused {message!r}" for message in sorted(set(catalog) - wanted)]
         if language in MUST_TRANSLATE:
             found += [f"{language}: not translated {message!r}" for message in sorted(wanted & set(catalog))
                       if not catalog[message]]
-        with open(mo_path(language), "rb") as mo:
-            compiled = _messages(read_mo(mo))
+        with open(mo, "rb") as compiled_file:
+            compiled = _messages(read_mo(compiled_file))
         expected = {message: text for message, text in catalog.items() if text}
         if compiled != expected:
-            found.append(f"{language}: {mo_path(language).name} is stale: run `python -m web.catalogues`")
+            found.append(f"{language}: {mo.name} is stale: run `python -m web.catalogues`")
     return found
 
 

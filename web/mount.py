@@ -73,8 +73,9 @@ def _wants_a_page() -> bool:
 
 
 def _unknown_address(error: HTTPException):
+    """An address nobody serves (or not with this method): the web app's page for a browser, else problem+json."""
     if request.blueprint == bp.name or (request.blueprint is None and _wants_a_page()):
-        return not_found_page()
+        return problem_page(problem_of_http(error))
     return handle_http_exception(error)
 
 
@@ -107,5 +108,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals.update(asset_url=assets.asset_url, app_menu=app_menu,
                                  app_version=app_version())
     app.jinja_env.filters["cut_label"] = cut_label
-    app.register_error_handler(404, _unknown_address)
+    for status in (404, 405):
+        app.register_error_handler(status, _unknown_address)
     app.register_blueprint(bp)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from typing import Callable
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import g, make_response, redirect, render_template, request, url_for
@@ -81,7 +80,7 @@ def is_htmx() -> bool:
 def sign_in_url() -> str:
     """The sign-in page, coming back to this page afterwards."""
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    return url_for("web.home") + ("" if here == "/" else f"?next={quote(here, safe='/')}")
+    return url_for("web.home", next=None if here == "/" else here)
 
 
 def signed_in(view: Callable) -> Callable:
