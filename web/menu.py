@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from engine.notifications.service import unread_count
@@ -54,6 +54,8 @@ class MenuEntry:
     badge: Callable[[Viewer], int] | None = None
     # "post": a button in a form with the CSRF token (sign-out); "get": a link.
     method: str = "get"
+    # Other screens that belong to this entry (marked as the current page there too).
+    also_current: tuple[str, ...] = ()
 
 
 SECTIONS = (
@@ -63,10 +65,11 @@ SECTIONS = (
 )
 
 MENU = (
-    MenuEntry("general", _l("Calendar"), "web.calendar"),
+    MenuEntry("general", _l("Calendar"), "web.calendar", also_current=("web.home",)),
     MenuEntry("general", _l("Record time"), "web.punch"),
     MenuEntry("general", _l("History"), "web.history"),
-    MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors),
+    MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
+              also_current=("web.employee_calendar",)),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),
@@ -80,7 +83,7 @@ class ShownEntry:
     url: str
     method: str
     badge: int
-    endpoint: str
+    current: bool
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def menu_for(viewer: Viewer, *, entries: tuple[MenuEntry, ...] = MENU,
     shown = []
     for key, title in sections:
         lines = [ShownEntry(str(entry.label), url_for(entry.endpoint), entry.method,
-                            entry.badge(viewer) if entry.badge else 0, entry.endpoint)
+                            entry.badge(viewer) if entry.badge else 0,
+                            request.endpoint in (entry.endpoint, *entry.also_current))
                  for entry in entries
                  if entry.section == key and _registered(entry.endpoint) and entry.visible(viewer)]
         if lines:
