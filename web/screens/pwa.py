@@ -14,12 +14,18 @@ import json
 from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
-from web.assets import asset_digest, asset_url
+from web.assets import STATIC_DIR, asset_digest, asset_url
 from web.blueprint import bp
 
-# Precached at install, so the offline page draws with its styles and the next start is fast.
-APP_SHELL = ("css/app.css", "js/app.js", "js/menu.js", "js/install_hint.js", "js/service_worker.js",
-             "vendor/htmx.org/htmx.min.js", "icons/icon.svg", "icons/icon-192.png", "icons/favicon-32.png")
+# Precached at install, so the offline page draws with its styles and the next start is fast: these, and
+# every ES module of ours under static/js/ (a module's relative imports must be there offline too).
+APP_SHELL_FILES = ("css/app.css", "vendor/htmx.org/htmx.min.js", "icons/icon.svg", "icons/icon-192.png",
+                   "icons/favicon-32.png")
+
+
+def app_shell() -> list[str]:
+    modules = sorted(path.relative_to(STATIC_DIR).as_posix() for path in (STATIC_DIR / "js").glob("*.js"))
+    return [*APP_SHELL_FILES, *modules]
 SERVICE_WORKER_PARTS = ("sw/shell.js", "sw/offline_page.js")
 CACHE_PREFIX = "opsta-shell-"
 ICON_SIZES = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
@@ -28,7 +34,7 @@ ICON_SIZES = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "
 
 def cache_name() -> str:
     """`opsta-shell-<digest>` of every precached file and piece (the offline page's template included)."""
-    digests = [asset_digest(name) for name in (*APP_SHELL, *SERVICE_WORKER_PARTS)]
+    digests = [asset_digest(name) for name in (*app_shell(), *SERVICE_WORKER_PARTS)]
     source, _filename, _uptodate = bp.jinja_loader.get_source(None, "pwa/offline.html")
     digests.append(hashlib.sha256(source.encode()).hexdigest())
     return CACHE_PREFIX + hashlib.sha256("|".join(digests).encode()).hexdigest()[:12]
@@ -61,7 +67,7 @@ def manifest():
 @bp.route("/sw.js")
 def service_worker():
     shared = {"cache": cache_name(), "cachePrefix": CACHE_PREFIX, "offlinePage": url_for("web.offline"),
-              "shell": [url_for("web.offline"), *(asset_url(name) for name in APP_SHELL)]}
+              "shell": [url_for("web.offline"), *(asset_url(name) for name in app_shell())]}
     body = render_template("pwa/sw.js", shared=shared, parts=[asset_url(name) for name in SERVICE_WORKER_PARTS])
     response = Response(body, mimetype="text/javascript")
     # The browser checks for a new worker on every start; it must never get an old one from a cache.
