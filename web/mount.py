@@ -15,8 +15,8 @@ from web.i18n import page_language, setup_i18n
 from web.menu import menu_for
 from web.pages import current_viewer, is_htmx, render_screen
 from web.problems import Problem, problem_of, problem_of_http
-from web.text import cut_label
 from web.screens import calendar, menu_page, punch_detail, pwa, settings, sign_in, subordinates
+from web.text import cut_label
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +31,16 @@ def app_version() -> str:
         return "dev"
 
 
-def not_found_page():
-    """The one 404 page: for an unknown address and for something the viewer may not see, the same bytes."""
-    return render_screen("errors/not_found.html", fragment="errors/_problem.html", status=404,
-                         problem=problem_of_http(NotFound()), viewer=current_viewer())
-
-
 def problem_page(problem: Problem):
+    """A failure as a page (or an htmx fragment) in the page's language.
+
+    Every 404 is the same page, whatever was not found or not allowed, so its bytes tell nothing apart.
+    """
     if problem.status == 404:
-        return not_found_page()
+        problem = problem_of_http(NotFound())
+    # The viewer is passed on: addresses outside the blueprint get the same layout as its own pages.
     response = render_screen("errors/problem.html", fragment="errors/_problem.html", status=problem.status,
-                             problem=problem)
+                             problem=problem, viewer=current_viewer())
     if problem.retry_after:
         response.headers["Retry-After"] = problem.retry_after
     return response
@@ -59,8 +58,6 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
-    if isinstance(error, HTTPException):
-        return _http_error(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_page(Problem(500, "internal_error", problem_of_http(InternalServerError()).message))
 

@@ -12,8 +12,11 @@ IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWe
 
 
 def _controlled(page) -> None:
-    """Wait until the service worker is active and controls this page (it claims open pages)."""
+    """Wait until the service worker is active and controls this page. It claims the pages open when it
+    activates; a page whose navigation began just before that is not one of them, but its next one is."""
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
