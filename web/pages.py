@@ -13,7 +13,7 @@ turns them into a page (or fragment) in the page's language, and a `NotFound` in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, wraps
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -35,7 +35,6 @@ class Viewer:
     employee: Employee
     db: Session
     settings: Settings
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def roles(self) -> set[str]:
@@ -56,12 +55,6 @@ class Viewer:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
-
-    def once(self, key: str, compute: Callable[[], object]):
-        """A value computed at most once per request (badge counts and the like)."""
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
 
 
 def current_viewer() -> Viewer | None:

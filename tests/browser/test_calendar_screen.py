@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from engine.attendance.thai_calendar import thai_date_short, thai_month_title
 from tests.support.accessibility import assert_accessible
+from tests.support.browser import THAI_FONTS, platform_fonts
 from tests.support.web_month import LONG_PLACE, seed_known_month, today_in_bangkok
 
 WEEKDAYS_TH = ["อา.", "จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส."]
@@ -43,6 +44,9 @@ def test_the_dashboard_is_this_months_calendar_with_today_marked(phone, phone_pa
     hours = "เวลาทำงาน : 08:45 - 16:30" if today.weekday() < 5 else "เวลาทำงาน : วันหยุด"
     expect(page.locator(".work-hours")).to_have_text(hours)
     expect(page.locator(".legend li")).to_contain_text(LEGEND_TH)
+    for selector in ("#month-title", ".chosen-date", ".legend li"):
+        fonts = platform_fonts(page, selector)
+        assert set(fonts) & THAI_FONTS, f"{selector} was drawn with {fonts}: Thai as boxes"
     assert_accessible(page)
     take_screenshot(page, "calendar")
 
