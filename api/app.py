@@ -1,18 +1,19 @@
 """The Flask app factory."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from api.auth.browser import protect_browsers
 from api.auth.oidc_tokens import OidcTokenVerifier
 from api.blueprints import register_blueprints
+from api.blueprints.backchannel_logout import bp as backchannel_logout_endpoint
 from api.blueprints.iclock import bp as iclock_endpoints
 from api.bounded_input import register_input_guard
 from api.context import OpstaContext, close_db
 from api.errors import handle_http_exception, register_error_handlers
-from api.web import register_web
 from engine.attendance.recording import Geofence
 from engine.config import Settings
 from engine.db import make_engine, make_session_factory
@@ -20,6 +21,7 @@ from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
+from web.mount import register_web
 
 
 class DatabaseIntConverter(IntegerConverter):
@@ -84,6 +86,12 @@ def _context(settings: Settings) -> OpstaContext:
                         broker_ping=broker_ping)
 
 
+def _swagger_static(filename):
+    import swagger_ui_bundle
+
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
@@ -118,6 +126,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     })
     register_blueprints(api)
     app.register_blueprint(iclock_endpoints)  # plain text for terminals, not in the OpenAPI docs
+    app.register_blueprint(backchannel_logout_endpoint)  # the provider's calls, not in the OpenAPI docs
+    app.add_url_rule("/api/docs/static/<path:filename>", "swagger_static", _swagger_static)
+    protect_browsers(app)
     register_web(app)
     register_error_handlers(app)
     return app

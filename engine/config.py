@@ -72,6 +72,9 @@ class Settings:
 
     demo_password: str = "demo"
 
+    # The web app (issue 13): the sign-in page's single sign-on button, as the organisation names its accounts.
+    sso_button_label: str = "เข้าสู่ระบบด้วย MOC Account"
+
     # Attendance rules.
     # Phone punches: "required" (the training material's mobile punch: a selfie with every punch) or
     # "optional" (a JSON punch without a selfie counts without a face check).

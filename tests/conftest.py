@@ -91,6 +91,8 @@ def db_session(session_factory, clean_db):
 
 from argon2 import PasswordHasher  # noqa: E402
 
+from contextlib import ExitStack  # noqa: E402
+
 from tests.support.api_client import ApiClient  # noqa: E402
 from tests.support.live_server import serving  # noqa: E402
 from tests.support.settings import make_settings  # noqa: E402
@@ -136,3 +138,31 @@ def demo_org(session_factory, settings, clean_db):
     with session_factory() as session:
         seed_demo(session=session, settings=settings, attendance=False)
     return {person.username: person for person in DEMO_PEOPLE}
+
+
+# --- the app with single sign-on (API, sign-in pages and the web app's tests) ---------------
+
+@pytest.fixture
+def sso_app(oidc_provider, database_url, demo_org):
+    """Start the app against the loopback provider, registered there the way the README says:
+    redirect URI, post-logout URI and back-channel logout URI. Extra settings override the defaults."""
+    with ExitStack() as servers:
+        def start(provider=None, **overrides):
+            provider = provider or oidc_provider
+            values = dict(local_login="auto", oidc_discovery_url=provider.discovery_url,
+                          oidc_client_id=provider.client_id, oidc_client_secret=provider.client_secret,
+                          oidc_audience=provider.audience)
+            values.update(overrides)
+            server = servers.enter_context(serving(make_settings(database_url, **values)))
+            provider.add_redirect_uri(f"{server.url}/authen/callback")
+            provider.add_post_logout_redirect_uri(f"{server.url}/")
+            provider.set_backchannel_logout_uri(f"{server.url}/authen/backchannel-logout")
+            return server
+
+        yield start
+
+
+@pytest.fixture
+def sso_server(sso_app):
+    """The app configured for the provider, with local sign-in left on 'auto' (so: off)."""
+    return sso_app()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Callable
 
 import requests
 from authlib.integrations.base_client.errors import OAuthError
@@ -88,3 +89,17 @@ def _userinfo(client, token: dict, sub: str) -> dict:
     if answer.get("sub") != sub:
         raise SignInFailed("The provider's UserInfo answer is about someone else than its ID token.")
     return answer
+
+
+def end_session_endpoint(context) -> Callable[[], str | None]:
+    """A function giving the provider's `end_session_endpoint` (None without OIDC or while it is down)."""
+    def endpoint() -> str | None:
+        client = context.oidc_client
+        if client is None:
+            return None
+        try:
+            return client.load_server_metadata().get("end_session_endpoint")
+        except (requests.RequestException, ValueError):  # a provider outage must not break pages or sign-out
+            return None
+
+    return endpoint

@@ -7,11 +7,8 @@ from api.blueprints.directory_schemas import EmployeeRef
 from api.blueprints.fields import Text
 from api.blueprints.punch_schemas import PunchSchema
 from api.context import db, opsta
-from engine.attendance.calendar import month_calendar
-from engine.attendance.thai_calendar import MonthInvalid, parse_month
+from engine.attendance.calendar_for import calendar_for
 from engine.directory.access import visible_employee
-from engine.errors import InvalidInput
-from engine.requests.effects import offsite_days
 
 blp = Blueprint("calendar", __name__, description="Monthly attendance calendars")
 
@@ -66,18 +63,7 @@ class CalendarSchema(ma.Schema):
 
 
 def _calendar_of(employee, month_text):
-    ctx = opsta()
-    if month_text is None:
-        from engine.directory.profile import local_today
-
-        today = local_today(ctx.settings)
-        month_text = f"{today:%Y-%m}"
-    try:
-        month = parse_month(month_text)
-    except MonthInvalid as exc:
-        raise InvalidInput(str(exc), code="month_invalid") from exc
-    offsite = offsite_days(session=db(), employee_id=employee.id, first=month.first_day, last=month.last_day)
-    return month_calendar(session=db(), settings=ctx.settings, employee=employee, month=month, offsite_days=offsite)
+    return calendar_for(session=db(), settings=opsta().settings, employee=employee, month=month_text)
 
 
 @blp.route("/api/me/calendar")

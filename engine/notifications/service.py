@@ -25,9 +25,13 @@ def notifications_for(*, session: Session, employee: Employee, unread_only: bool
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     items = list(session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
-    unread = session.scalar(select(func.count(Notification.id)).where(
-        Notification.recipient_id == employee.id, Notification.read_at.is_(None))) or 0
-    return items, unread
+    return items, unread_count(session=session, employee_id=employee.id)
+
+
+def unread_count(*, session: Session, employee_id: int) -> int:
+    """How many of the employee's notifications are unread (the menu's badge)."""
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.recipient_id == employee_id, Notification.read_at.is_(None))) or 0
 
 
 def mark_read(*, session: Session, employee: Employee, notification_id: int | None = None) -> None:

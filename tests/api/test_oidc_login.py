@@ -275,3 +275,21 @@ def test_a_required_access_token_type_refuses_other_tokens(oidc_provider, databa
         plain = oidc_provider.mint_access_token({"employee_code": EMP1_CODE}, typ="JWT")
         refused = requests.get(f"{server.url}/api/me", headers=bearer(plain), timeout=30)
         assert refused.status_code == 401 and refused.json()["code"] == "token_wrong_type"
+
+
+def test_a_browser_is_asked_not_to_leave_while_the_callback_runs(sso_server, oidc_provider):
+    """A real browser's navigation to the callback first gets a page saying so, which goes straight on to
+    the same callback with finish=1; the code is exchanged only then, while that page is on screen."""
+    import html
+
+    web = browser()
+    web.headers.update({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
+    _, page = sign_in(sso_server, oidc_provider, web=web, code=EMP1_CODE)
+    assert page.status_code == 200 and page.url.startswith(f"{sso_server.url}/authen/callback?")
+    assert "กำลังเข้าสู่ระบบ กรุณาอย่าออกจากหน้านี้" in page.text
+    assert oidc_provider.request_count("/token") == 0
+    finish = html.unescape(re.search(r'<meta http-equiv="refresh" content="0;url=([^"]+)"', page.text).group(1))
+    assert finish.startswith("/authen/callback?") and "finish=1" in finish
+    done = web.get(f"{sso_server.url}{finish}", timeout=30)
+    assert done.url == f"{sso_server.url}/" and EMP1_CODE in done.text
+    assert oidc_provider.request_count("/token") == 1

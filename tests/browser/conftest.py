@@ -138,3 +138,18 @@ def take_screenshot(request):
         return screenshot(page, f"{_test_label(request)}-{label}", full_page=full_page)
 
     return take
+
+
+@pytest.fixture
+def sign_in(app_url):
+    """`sign_in(page, "employee1")`: the local sign-in form with the demo password; waits for the calendar."""
+    def fill(page, username: str, *, password: str = "demo"):
+        page.goto(app_url + "/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(password)
+        page.get_by_role("button", name="เข้าสู่ระบบ", exact=True).click()
+        expect(page.locator("#calendar")).to_be_visible()
+        page.wait_for_load_state("load")  # the page's scripts (htmx, the menu) have run
+        return page
+
+    return fill

@@ -47,7 +47,9 @@ def test_demo_employee_signs_in_with_the_local_form(phone, phone_page, app_url, 
     phone_page.locator("input[name=username]").fill(person.username)
     phone_page.locator("input[name=password]").fill("demo")
     phone_page.get_by_role("button", name=re.compile("เข้าสู่ระบบ")).click()
-    expect(phone_page.get_by_text(person.name_th)).to_be_visible()
+    expect(phone_page.get_by_role("heading", name="ปฏิทิน")).to_be_visible()  # the dashboard
+    phone_page.get_by_role("button", name="กดเพื่อแสดงเมนู").click()
+    expect(phone_page.get_by_text(person.name_th)).to_be_visible()  # at the top of the menu
     take_screenshot(phone_page, "signed-in")
     phone.assert_clean()
 

@@ -1,0 +1,68 @@
+"""Domain errors as a person reads them: the problem code's message in the page's language.
+
+The API answers a `DomainError` with problem+json; a page shows the same failure as a message. Each
+code a screen can meet gets a line in `MESSAGES` (an English message id, translated in the catalogues);
+a code without one falls back to the message of its HTTP status, with the code shown for support.
+Field errors (`errors` on validation problems) are passed on for forms to show beside their fields.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import DomainError
+
+MESSAGES = {
+    "invalid_credentials": _l("Sign-in failed. Please enter the correct password."),
+    "rate_limited": _l("Too many attempts. Please wait a moment, then try again."),
+    "csrf_failed": _l("This page has expired or the form came from another site. Reload the page and try again."),
+    "month_invalid": _l("That month does not exist. Choose a month from the calendar."),
+    "day_invalid": _l("That day is not in this month. Choose a day from the calendar."),
+    "validation_failed": _l("Some fields are missing or invalid."),
+    "language_invalid": _l("Choose Thai or English."),
+}
+
+BY_STATUS = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in again."),
+    403: _l("You may not do this."),
+    404: _l("This page does not exist or is not open to you."),
+    405: _l("This page cannot be used that way."),
+    409: _l("Someone changed this a moment ago. Reload the page and try again."),
+    413: _l("The file is too large."),
+    422: _l("Some fields are missing or invalid."),
+    429: _l("Too many attempts. Please wait a moment, then try again."),
+    500: _l("Something went wrong on our side. It has been logged; please try again later."),
+    503: _l("The service is not available right now. Please try again later."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a page shows of a failure."""
+
+    status: int
+    code: str
+    message: str
+    fields: dict = field(default_factory=dict)
+    retry_after: str | None = None
+
+
+def _status_message(status: int) -> str:
+    return str(BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400])
+
+
+def problem_of(error: DomainError) -> Problem:
+    """The page's message for a domain error."""
+    message = MESSAGES.get(error.code)
+    headers = error.extensions.get("headers") or {}
+    return Problem(error.status, error.code, str(message) if message else _status_message(error.status),
+                   dict(error.extensions.get("errors") or {}), headers.get("Retry-After"))
+
+
+def problem_of_http(error: HTTPException) -> Problem:
+    """The page's message for an HTTP error (404, 405, 413, …)."""
+    status = error.code or 500
+    return Problem(status, f"http_{status}", _status_message(status))
