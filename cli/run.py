@@ -27,7 +27,8 @@ def run(obj, host: str, port: int, demo: bool) -> None:
         upgrade_database(obj.settings.database_url)
     app = create_app(obj.settings)
     start_scheduler_thread(settings=obj.settings, session_factory=app.extensions["opsta"].session_factory,
-                           face_queue=app.extensions["opsta"].face_queue)
+                           face_queue=app.extensions["opsta"].face_queue,
+                           push_queue=app.extensions["opsta"].push_queue)
     click.echo(f"OPS-TA on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

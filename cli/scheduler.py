@@ -1,4 +1,5 @@
-"""`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices)."""
+"""`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices, announcements
+due, push sweep)."""
 import click
 
 
@@ -9,11 +10,15 @@ def scheduler(obj, once: bool) -> None:
     """Run the periodic jobs; several schedulers may run at once without firing anything twice."""
     import threading
 
-    from engine.scheduler import periodic_jobs, run_forever, run_once
     from engine.face_checks.config import prepare_face_runtime
+    from engine.push.queue import push_queue, send_after_commit
+    from engine.scheduler import periodic_jobs, run_forever, run_once
 
     prepare_face_runtime(obj.settings)
-    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory)
+    # Notifications the jobs make (announcements, reminders, device alerts) push when they commit.
+    pushes = push_queue(settings=obj.settings, session_factory=obj.session_factory)
+    send_after_commit(obj.session_factory, pushes)
+    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory, push_queue=pushes)
     if once:
         for name, result in run_once(jobs).items():
             click.echo(f"{name}: {result}")
