@@ -37,8 +37,9 @@ class RetryLater(RuntimeError):
 
 
 def claim_lease(settings: Settings) -> timedelta:
-    """How long a claimed row belongs to its worker: the POST's timeout and some slack."""
-    return timedelta(seconds=settings.push_timeout_seconds + 30)
+    """How long a claimed row belongs to its worker: longer than an attempt can take (the POST's connect and
+    read timeouts, and the database around them), so a live attempt is never doubled."""
+    return timedelta(seconds=2 * settings.push_timeout_seconds + 5)
 
 
 @dataclass(frozen=True)

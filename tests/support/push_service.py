@@ -57,7 +57,7 @@ class PushBrowser:
 @dataclass
 class ReceivedPush:
     name: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
     status: int  # what the service answered
     vapid_claims: dict
@@ -99,6 +99,7 @@ class LoopbackPushService:
     received: list[ReceivedPush] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     _answers: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+    _holds: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> "LoopbackPushService":
@@ -118,9 +119,14 @@ class LoopbackPushService:
                 with service._lock:
                     answers = service._answers[name]
                     status = answers.popleft() if answers else 201
-                    service.received.append(ReceivedPush(name=name, headers=dict(self.headers.items()), body=body,
+                    service.received.append(ReceivedPush(name=name, headers={k.lower(): v for k, v in self.headers.items()}, body=body,
                                                          status=status, vapid_claims=claims, vapid_key=key))
-                self._answer(status)
+                    hold = service._holds.pop(name, 0.0)
+                time.sleep(hold)  # the push has arrived; the answer comes late (a slow push service)
+                try:
+                    self._answer(status)
+                except OSError:
+                    pass  # the sender is gone
 
             def _answer(self, status: int) -> None:
                 self.send_response(status)
@@ -147,6 +153,11 @@ class LoopbackPushService:
         """The next POSTs to `name` get these statuses, in order (then 201 again)."""
         with self._lock:
             self._answers[name].extend(statuses)
+
+    def hold(self, name: str, seconds: float) -> None:
+        """Answer the next POST to `name` only after `seconds` (it counts as received at once)."""
+        with self._lock:
+            self._holds[name] = seconds
 
     def pushes_to(self, name: str, *, accepted_only: bool = True) -> list[ReceivedPush]:
         with self._lock:
