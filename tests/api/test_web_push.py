@@ -10,15 +10,8 @@ from sqlalchemy import select
 from engine.models import PushDelivery
 from tests.support.api_client import ApiClient
 from tests.support.live_server import serving
-from tests.support.push_service import LoopbackPushService, PushBrowser, push_settings
+from tests.support.push_service import PushBrowser, push_service, push_settings  # noqa: F401 (fixture)
 from tests.support.settings import make_settings
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    service = LoopbackPushService().start()
-    yield service
-    service.stop()
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
+import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -182,3 +183,11 @@ def push_settings(**overrides) -> dict:
                   push_job_min_backoff_ms=50, push_job_max_backoff_ms=200, push_job_max_attempts=3)
     values.update(overrides)
     return values
+
+
+@pytest.fixture(scope="module")
+def push_service():
+    """A loopback push service for one test module (import this fixture into the module)."""
+    service = LoopbackPushService().start()
+    yield service
+    service.stop()

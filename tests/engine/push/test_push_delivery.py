@@ -12,15 +12,8 @@ from engine.notifications.service import notify
 from engine.push.delivery import RetryLater, deliver_push
 from engine.push.payload import MAX_PAYLOAD_BYTES, push_payload
 from engine.push.queue import send_after_commit
-from tests.support.push_service import LoopbackPushService, PushBrowser, push_settings
+from tests.support.push_service import PushBrowser, push_service, push_settings  # noqa: F401 (fixture)
 from tests.support.settings import make_settings
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    service = LoopbackPushService().start()
-    yield service
-    service.stop()
 
 
 @pytest.fixture

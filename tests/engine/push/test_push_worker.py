@@ -15,25 +15,11 @@ from engine.push.delivery import claim_lease
 from engine.push.queue import push_queue
 from engine.push.scheduled import sweep_push_outbox
 from tests.support.api_client import ApiClient
-from tests.support.dramatiq_worker import DramatiqWorker
+from tests.support.dramatiq_worker import DramatiqWorker, settings_env
 from tests.support.live_server import serving
-from tests.support.push_service import LoopbackPushService, PushBrowser, push_settings
-from tests.support.redis_server import RedisServer
+from tests.support.push_service import PushBrowser, push_service, push_settings  # noqa: F401 (fixture)
+from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
 from tests.support.settings import make_settings
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def push_service():
-    service = LoopbackPushService().start()
-    yield service
-    service.stop()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +43,7 @@ def start_worker(redis_settings, tmp_path):
         names = ("database_url", "broker_url", "broker_namespace", "secret_key", "push_vapid_public_key",
                  "push_vapid_private_key", "push_vapid_subject", "push_allowed_hosts", "push_timeout_seconds",
                  "push_job_min_backoff_ms", "push_job_max_backoff_ms", "push_job_max_attempts")
-        env = {f"OPSTA_{name.upper()}": str(getattr(redis_settings, name)) for name in names}
+        env = settings_env(redis_settings, names)
         worker = DramatiqWorker("engine.push.worker", queues="push", env=env,
                                 log_path=tmp_path / f"push-worker{len(workers)}.log")
         workers.append(worker)
