@@ -6,6 +6,7 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
@@ -61,6 +62,18 @@ def subscribe(*, session: Session, settings: Settings, employee: Employee, subsc
     if refusal:
         raise InvalidInput(refusal, code="push_endpoint_not_allowed", errors={"endpoint": [refusal]})
     _check_keys(subscription)
+    try:
+        with session.begin_nested():
+            row, created = _record(session, employee, subscription, now)
+    except IntegrityError:  # the same browser subscribing twice at once: the other request made the row
+        row, created = _record(session, employee, subscription, now)
+    _drop_oldest_beyond_limit(session, employee.id)
+    session.commit()
+    return row, created
+
+
+def _record(session: Session, employee: Employee, subscription: BrowserSubscription,
+            now: datetime | None) -> tuple[PushSubscription, bool]:
     row = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == subscription.endpoint))
     created = row is None
     if created:
@@ -71,8 +84,6 @@ def subscribe(*, session: Session, settings: Settings, employee: Employee, subsc
     row.p256dh, row.auth = subscription.p256dh, subscription.auth
     row.language, row.user_agent = subscription.language, subscription.user_agent[:255]
     session.flush()
-    _drop_oldest_beyond_limit(session, employee.id)
-    session.commit()
     return row, created
 
 

@@ -199,3 +199,18 @@ def test_only_allowed_push_services_are_accepted_in_production_settings(settings
     assert endpoint_refusal("https://push.example.org/x", settings=anywhere) is None
     assert endpoint_refusal("https://10.0.0.5/x", settings=anywhere)  # "*" still keeps to public hosts
     assert endpoint_refusal("https://127.0.0.1/x", settings=anywhere)
+
+
+@pytest.mark.postgres_only
+def test_the_same_browser_subscribing_several_times_at_once_is_one_subscription(client_for, push_service):
+    from concurrent.futures import ThreadPoolExecutor
+
+    employee = client_for("employee1")
+    body = PushBrowser(push_service.endpoint("double-tap")).subscription_json()
+    taps = [ApiClient(employee.base_url) for _ in range(4)]
+    for tap in taps:
+        tap.headers["Authorization"] = employee.headers["Authorization"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(lambda tap: tap.post("/api/me/push-subscriptions", json=body).status_code, taps))
+    assert statuses.count(201) == 1 and set(statuses) <= {200, 201}, statuses
+    assert len(employee.get("/api/me/push-subscriptions").json()) == 1

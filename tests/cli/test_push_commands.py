@@ -25,7 +25,11 @@ def test_generated_keys_are_a_pair_the_app_serves(database_url):
                              push_vapid_private_key=keys["OPSTA_PUSH_VAPID_PRIVATE_KEY"],
                              push_vapid_subject=keys["OPSTA_PUSH_VAPID_SUBJECT"])
     assert vapid_problems(settings) == [] and settings.push_enabled
-    reply = create_app(settings).test_client().get("/api/push/public-key")
+    app = create_app(settings)
+    try:
+        reply = app.test_client().get("/api/push/public-key")
+    finally:
+        app.extensions["opsta"].engine.dispose()
     assert reply.get_json() == {"enabled": True, "public_key": keys["OPSTA_PUSH_VAPID_PUBLIC_KEY"]}
 
 
