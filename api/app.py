@@ -80,7 +80,7 @@ def _context(settings: Settings) -> OpstaContext:
     oidc_verifier = _oidc_verifier(settings)
     # Every notification this process commits hands its pushes to the `push` queue.
     pushes = push_queue(settings=settings, session_factory=session_factory)
-    send_after_commit(session_factory, pushes)
+    send_after_commit(session_factory=session_factory, queue=pushes)
     return OpstaContext(settings=settings, engine=engine, session_factory=session_factory, geofence=geofence,
                         face_queue=face_queue(settings=settings, session_factory=session_factory),
                         push_queue=pushes,

@@ -17,7 +17,7 @@ def scheduler(obj, once: bool) -> None:
     prepare_face_runtime(obj.settings)
     # Notifications the jobs make (announcements, reminders, device alerts) push when they commit.
     pushes = push_queue(settings=obj.settings, session_factory=obj.session_factory)
-    send_after_commit(obj.session_factory, pushes)
+    send_after_commit(session_factory=obj.session_factory, queue=pushes)
     jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory, push_queue=pushes)
     if once:
         for name, result in run_once(jobs).items():

@@ -55,7 +55,8 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("announcements due", settings.scheduler_interval_seconds,
                     lambda now: announce_due(session_factory=session_factory, now=now)),
         PeriodicJob("push outbox sweep", settings.push_sweep_interval_seconds,
-                    lambda now: sweep_push_outbox(session_factory, settings, now, queue=push_queue)),
+                    lambda now: sweep_push_outbox(session_factory=session_factory, settings=settings, now=now,
+                                                  queue=push_queue)),
     ]
 
 

@@ -21,7 +21,8 @@ prepare_face_runtime(settings)
 session_factory = make_session_factory(make_engine(settings.database_url))
 queue = face_queue(settings=settings, session_factory=session_factory)
 # A rejected selfie's notification is pushed as soon as its verdict commits.
-send_after_commit(session_factory, push_queue(settings=settings, session_factory=session_factory))
+send_after_commit(session_factory=session_factory,
+                  queue=push_queue(settings=settings, session_factory=session_factory))
 dramatiq.set_broker(queue.broker)
 broker = queue.broker
 verify_selfie_job = queue.actor

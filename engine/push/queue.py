@@ -70,7 +70,7 @@ def send_pushes(*, session: Session, queue: JobQueue, delivery_ids: Iterable[int
     return len(sent)
 
 
-def send_after_commit(session_factory: sessionmaker[Session], queue: JobQueue) -> None:
+def send_after_commit(*, session_factory: sessionmaker[Session], queue: JobQueue) -> None:
     """Make every session of `session_factory` hand the push rows it wrote to `queue` once it commits.
 
     Notifications are made in many places (requests, selfie checks, terminals, announcements); this way

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 SWEEP_BATCH = 1000
 
 
-def sweep_push_outbox(session_factory: sessionmaker[Session], settings: Settings, now: datetime | None = None, *,
+def sweep_push_outbox(*, session_factory: sessionmaker[Session], settings: Settings, now: datetime | None = None,
                       queue: PushQueue | None = None) -> dict:
     """Send open rows that were never sent (the broker was down) or whose last hand-over and attempt are
     older than `push_resend_after_seconds`. Returns counts {"due", "sent", "failed"}.

@@ -133,7 +133,7 @@ def test_rows_are_handed_to_the_queue_after_commit_and_never_after_a_rollback(da
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
     queue = RecordingQueue()
-    send_after_commit(factory, queue)
+    send_after_commit(session_factory=factory, queue=queue)
     try:
         with factory() as session:
             notify(session=session, recipient_id=employee.id, kind="x", title_th="rolled back", title_en="x")
@@ -146,3 +146,20 @@ def test_rows_are_handed_to_the_queue_after_commit_and_never_after_a_rollback(da
             assert queue.sent == [kept.id] and kept.sent_at is not None and kept.sends == 1
     finally:
         engine.dispose()
+
+
+def test_the_loopback_push_service_refuses_a_token_not_signed_by_the_key_it_names(on):
+    """The test push service's VAPID check can fail: a token signed by another key is refused."""
+    from py_vapid import Vapid
+
+    from engine.push.vapid import generate_vapid_keys, vapid_private_key
+    from tests.support.push_service import VapidRefused, verify_vapid
+
+    claims = {"aud": "http://127.0.0.1", "sub": on.push_vapid_subject, "exp": int(utcnow().timestamp()) + 60}
+    good = Vapid(private_key=vapid_private_key(on)).sign(dict(claims))["Authorization"]
+    assert verify_vapid(good) == (claims, on.push_vapid_public_key)
+    other = replace(on, push_vapid_private_key=generate_vapid_keys().private_key)
+    forged = Vapid(private_key=vapid_private_key(other)).sign(dict(claims))["Authorization"]
+    token = forged.split("t=")[1].split(",")[0]
+    with pytest.raises(VapidRefused):
+        verify_vapid(f"vapid t={token},k={on.push_vapid_public_key}")

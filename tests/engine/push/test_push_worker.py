@@ -85,7 +85,8 @@ def test_a_notification_made_while_redis_is_down_is_pushed_once_redis_is_back(
     assert (row.sent_at, row.done_at) == (None, None) and "Connection" in row.send_error
 
     worker = start_worker()
-    assert sweep_push_outbox(session_factory, redis_settings) == {"due": 1, "sent": 1, "failed": 0}
+    swept = sweep_push_outbox(session_factory=session_factory, settings=redis_settings)
+    assert swept == {"due": 1, "sent": 1, "failed": 0}
     [push] = push_service.wait_for("outage", timeout_s=60)
     assert browser.decrypt(push.body)["title"] == "ประกาศ: ระหว่าง Redis ล่ม", worker.log()[-2000:]
     deadline = time.monotonic() + 20
@@ -95,7 +96,7 @@ def test_a_notification_made_while_redis_is_down_is_pushed_once_redis_is_back(
 
     # Nothing is due any more, and a job that arrives again (a re-delivery) posts nothing.
     later = utcnow() + timedelta(days=1)
-    assert sweep_push_outbox(session_factory, redis_settings, later)["due"] == 0
+    assert sweep_push_outbox(session_factory=session_factory, settings=redis_settings, now=later)["due"] == 0
     push_queue(settings=redis_settings, session_factory=session_factory).send(row.id)
     time.sleep(1.5)
     assert len(push_service.pushes_to("outage", accepted_only=False)) == 1
@@ -116,10 +117,10 @@ def test_a_worker_killed_mid_post_is_replaced_and_the_push_is_retried_with_the_s
 
     start_worker()
     # Before the lease runs out nobody takes the row: the attempt might still be alive.
-    assert sweep_push_outbox(session_factory, redis_settings)["due"] == 0
+    assert sweep_push_outbox(session_factory=session_factory, settings=redis_settings)["due"] == 0
     time.sleep(claim_lease(redis_settings).total_seconds() + 0.5)
     later = utcnow() + timedelta(seconds=redis_settings.push_resend_after_seconds + 1)
-    assert sweep_push_outbox(session_factory, redis_settings, later)["sent"] == 1
+    assert sweep_push_outbox(session_factory=session_factory, settings=redis_settings, now=later)["sent"] == 1
     pushes = push_service.wait_for("killed", count=2, accepted_only=False, timeout_s=60)
     # The push service may have passed the first one on before the sender died: both carry the same
     # notification id and Topic, so the browser shows one (the service worker tags by id, README).
