@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# `make run PORT=8100 HOST=0.0.0.0` serves elsewhere; the banner prints the address really served.
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: run test test-postgres test-sqlite test-system-packages bench clean
 
@@ -13,9 +16,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-## Serve the demo on http://127.0.0.1:8000 (SQLite file in var/, in-process broker, demo data on first start)
+## Serve the demo on http://127.0.0.1:8000 (SQLite file in OPSTA_DATA_DIR, default var/; in-process broker; demo data on first start)
 run: $(STAMP)
-	$(VENV)/bin/opsta run --demo
+	$(VENV)/bin/opsta run --demo --host $(HOST) --port $(PORT)
 
 ## The whole suite: on PostgreSQL (127.0.0.1:5432) with the browser tests, then the database-backed part again on SQLite
 test: $(STAMP) test-system-packages

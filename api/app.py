@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from api.auth.oidc_tokens import OidcTokenVerifier
 from api.blueprints import register_blueprints
 from api.blueprints.iclock import bp as iclock_endpoints
+from api.bounded_input import register_input_guard
 from api.context import OpstaContext, close_db
 from api.errors import handle_http_exception, register_error_handlers
 from api.web import register_web
@@ -24,10 +25,10 @@ from geo import make_geocoder
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """`<int:…>` path ids that fit a 64-bit database integer; a longer number is a plain 404."""
+    """`<int:…>` path ids that fit a database integer (32 bits, every id column); a larger number is a plain 404."""
 
     def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, **kwargs)
 
 
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                                 x_proto=settings.trusted_proxy_count)
     app.extensions["opsta"] = _context(settings)
     app.teardown_appcontext(close_db)
+    register_input_guard(app)
 
     api = OpstaApi(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},

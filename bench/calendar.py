@@ -37,7 +37,8 @@ from bench.calendar_seed import build_org, copy_org, copy_punches  # noqa: E402
 from bench.gunicorn_server import GunicornServer  # noqa: E402
 from engine.accounts.service import set_local_account  # noqa: E402
 from engine.attendance.calendar import month_calendar  # noqa: E402
-from engine.attendance.ledger import GENESIS_HASH, punch_hash  # noqa: E402
+from engine.attendance.ledger import GENESIS_HASH  # noqa: E402
+from engine.attendance.ledger_hash import hash_matches  # noqa: E402
 from engine.attendance.punch_days import punch_window  # noqa: E402
 from engine.attendance.thai_calendar import parse_month  # noqa: E402
 from engine.config import Settings  # noqa: E402
@@ -115,7 +116,7 @@ def broken_chains(session_factory, employee_ids: list[int]) -> list[int]:
         for employee_id in employee_ids:
             prev = GENESIS_HASH
             for punch in session.scalars(select(Punch).where(Punch.employee_id == employee_id).order_by(Punch.id)):
-                if punch.prev_hash != prev or punch_hash(punch, prev) != punch.content_hash:
+                if punch.prev_hash != prev or not hash_matches(punch, prev):
                     broken.append(employee_id)
                     break
                 prev = punch.content_hash
@@ -208,7 +209,7 @@ def main() -> int:
         engine = make_engine(database_url)
         session_factory = make_session_factory(engine)
         broken = broken_chains(session_factory, [supervisor_id, *team])
-        print(f"ledger chains of the timed team re-verified with punch_hash: "
+        print(f"ledger chains of the timed team re-verified with hash_matches: "
               f"{'all intact' if not broken else f'BROKEN for {broken}'}", flush=True)
         results: dict[str, list[float]] = {}
         results["baseline: bare SQL, one employee's month"] = time_bare_query(raw_url, [team[0]], window, args.samples)

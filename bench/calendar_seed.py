@@ -6,7 +6,7 @@ the division director. The last department works 07:30-15:30, everyone else the 
 
 Punches: an IN and an OUT per working day (holidays from engine/schedules/data), with ~2 % absent days,
 ~2 % forgotten OUTs, ~10 % late INs, ~4 % early OUTs and ~8 % work-from-home days. Each employee's rows
-are chained with `engine.attendance.ledger.punch_hash`, exactly as `append_punch` would chain them,
+are chained with `engine.attendance.ledger_hash.punch_hash`, exactly as `append_punch` would chain them,
 and the ledger heads are written to match, so `opsta audit verify` passes on the seeded data.
 Row generation and hashing run in worker processes while the parent streams their output to COPY.
 Each chunk holds ~100 employees spread over the id range, and writes its rows in time order (ids rising
@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from engine.attendance.ledger import GENESIS_HASH, HASHED_FIELDS, punch_hash
+from engine.attendance.ledger import GENESIS_HASH
+from engine.attendance.ledger_hash import HASHED_FIELDS, punch_hash
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 OFFICE_BOX = (100.51145, 13.86075, 100.51355, 13.86325)  # inside the MOC-OPS outline

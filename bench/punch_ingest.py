@@ -46,7 +46,7 @@ from bench.bare_insert_app import BareBase  # noqa: E402
 from bench.gunicorn_server import GunicornServer, cpu_seconds, processes_named  # noqa: E402
 from bench.http_load import LoadResult, drive  # noqa: E402
 from engine.accounts.service import hash_password  # noqa: E402
-from engine.attendance.ledger import verify_chains  # noqa: E402
+from engine.attendance.ledger_audit import verify_chains  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.demo.organisation import seed_demo  # noqa: E402
@@ -213,7 +213,9 @@ def main() -> int:
         print(f"seeded {len(usernames)} employees + the demo org and MOC-OPS in {time.perf_counter() - started:.1f} s")
         pool = {"OPSTA_DATABASE_POOL_SIZE": str(args.threads)}
         app_env = {"OPSTA_DATABASE_URL": database_url, "OPSTA_SECRET_KEY": SECRET_KEY, "OPSTA_LOCAL_LOGIN": "true",
-                   "OPSTA_BROKER_URL": "memory://", "OPSTA_GEOCODER_URL": "", **pool}
+                   "OPSTA_BROKER_URL": "memory://", "OPSTA_GEOCODER_URL": "",
+                   # The benchmark measures the JSON punch (no selfie, no face model).
+                   "OPSTA_PHONE_PUNCH_SELFIE": "optional", **pool}
         real = GunicornServer("api.wsgi:app", env=app_env, workers=args.workers, threads=args.threads)
         servers.append(real.start())
         bare = GunicornServer("bench.bare_insert_app:app", env={"BENCH_DATABASE_URL": database_url, **pool},
@@ -237,7 +239,8 @@ def main() -> int:
         engine = make_engine(database_url)
         with make_session_factory(engine)() as session:
             stored = session.scalar(select(func.count(Punch.id)))
-            checked, broken = verify_chains(session=session)
+            audit = verify_chains(session=session)
+            checked, broken = audit.punches, audit.broken
         engine.dispose()
 
         bare_r, real_r = merged(rounds["bare"]), merged(rounds["punches"])

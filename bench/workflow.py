@@ -27,6 +27,7 @@ OPSTA_TEST_PG_ADMIN_URL (as the tests do) and dropped afterwards; `--no-service`
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -100,9 +101,18 @@ class ServiceRun:
                 seed_demo(session=session, settings=self.settings)
             self.employee_id = session.scalar(select(Employee.id).where(Employee.code == "100059150"))
             self.supervisor_id = session.scalar(select(Employee.id).where(Employee.code == "10151"))
+        self.made = itertools.count()  # next() on a count is atomic: threads never get the same number
+        with self.factory() as session:  # the next working day: a weekend or holiday would add the director
+            from datetime import date, timedelta
+
+            from engine.models import Holiday
+
+            self.day = date.today() + timedelta(days=1)
+            while self.day.weekday() >= 5 or session.scalar(select(Holiday.id).where(Holiday.day == self.day)):
+                self.day += timedelta(days=1)
 
     def __call__(self) -> str:
-        from datetime import date, time as clock_time, timedelta
+        from datetime import time as clock_time
 
         from sqlalchemy import select
 
@@ -110,11 +120,17 @@ class ServiceRun:
         from engine.requests import flows
         from engine.requests.forms import Submitted
 
-        day = date.today() + timedelta(days=1)
+        day = self.day
+        # Each request asks for other times (the same overtime twice is refused): the start second from this
+        # run's counter, the end second from the process, always under 4 hours on a working day,
+        # so every one takes the supervisor-only chain.
+        made = next(self.made)
+        start, end = made % 3600, (os.getpid() + made // 3600 * 7919) % 3600
+        times = {"start": clock_time(17, start // 60, start % 60), "end": clock_time(19, end // 60, end % 60)}
         with self.factory() as session:
             request = flows.submit_request(
                 session=session, settings=self.settings, requester=self.caller(session, self.employee_id),
-                submitted=Submitted("overtime", "bench", {"date": day, "start": clock_time(17), "end": clock_time(19)}))
+                submitted=Submitted("overtime", "bench", {"date": day, **times}))
             request_id = request.id
         with self.factory() as session:
             task_id = session.scalar(select(InboxTask.id).where(InboxTask.request_id == request_id,

@@ -16,6 +16,8 @@ from devices.wire import LineReject, numbered_lines, split_fields
 
 ATTLOG_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _TIME_FORMATS = (ATTLOG_TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+# Terminals know people by their employee code (at most 16 characters in the directory) or a short PIN.
+MAX_PIN_CHARS = 32
 _MASK_COLUMN = 7
 _TEMPERATURE_COLUMN = 8
 
@@ -100,6 +102,8 @@ def _parse_line(line_no: int, line: str) -> AttlogRecord | LineReject:
     pin = fields[0].strip()
     if not pin:
         return LineReject(line_no, line, "empty PIN")
+    if not pin.isprintable() or "\ufffd" in pin or len(pin) > MAX_PIN_CHARS:
+        return LineReject(line_no, line, "bad PIN")
     try:
         local_time, epoch = parse_attlog_time(fields[1])
     except (ValueError, OverflowError, OSError):

@@ -25,12 +25,17 @@ class LineReject:
 
 
 def decode_body(raw: bytes, codec: str = DEFAULT_CODEC) -> str:
-    """Decode a request body with the device codec, falling back to gb18030 on a decode error."""
+    """Decode a request body with the device codec, falling back to gb18030 on a decode error.
+
+    A NUL byte (firmware pads fixed-width fields with them) becomes U+FFFD: no database stores NUL
+    in text, and a line holding one must still be kept for review.
+    """
     try:
-        return raw.decode(codec)
+        text = raw.decode(codec)
     except (UnicodeDecodeError, LookupError):
         # Old firmware writes names in GBK whatever the server expects; gb18030 reads every GBK byte.
-        return raw.decode(FALLBACK_CODEC, errors="replace")
+        text = raw.decode(FALLBACK_CODEC, errors="replace")
+    return text.replace("\x00", "\ufffd")
 
 
 def encode_body(text: str, codec: str = DEFAULT_CODEC) -> bytes:

@@ -12,6 +12,7 @@ from typing import Mapping
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 INSECURE_DEFAULT_SECRET = "dev-insecure-change-me"
+PHONE_PUNCH_SELFIE_POLICIES = ("required", "optional")
 
 
 def _bool(value: str) -> bool:
@@ -22,7 +23,8 @@ def _bool(value: str) -> bool:
 class Settings:
     """Every tunable of OPS-TA. Build with `Settings.from_env()`."""
 
-    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'opsta.db'}"
+    # Empty: the embedded SQLite database `<data_dir>/opsta.db`.
+    database_url: str = ""
     # Connections each process keeps open; give it at least the threads per process (gunicorn --threads),
     # or under load the extra connections are opened and closed again for every request.
     database_pool_size: int = 10
@@ -71,6 +73,9 @@ class Settings:
     demo_password: str = "demo"
 
     # Attendance rules.
+    # Phone punches: "required" (the training material's mobile punch: a selfie with every punch) or
+    # "optional" (a JSON punch without a selfie counts without a face check).
+    phone_punch_selfie: str = "required"
     late_grace_minutes: int = 0
     # An OUT before this local time can still close the previous day's open IN.
     day_boundary: str = "04:00"
@@ -155,6 +160,17 @@ class Settings:
     push_job_max_backoff_ms: int = 300_000
     push_sweep_interval_seconds: float = 30.0
     push_resend_after_seconds: float = 120.0
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir).resolve() / 'opsta.db'}")
+        if self.phone_punch_selfie not in PHONE_PUNCH_SELFIE_POLICIES:
+            raise ValueError(f"OPSTA_PHONE_PUNCH_SELFIE must be one of {', '.join(PHONE_PUNCH_SELFIE_POLICIES)}, "
+                             f"not {self.phone_punch_selfie!r}")
+
+    @property
+    def selfie_required(self) -> bool:
+        return self.phone_punch_selfie == "required"
 
     @property
     def oidc_enabled(self) -> bool:

@@ -1,6 +1,6 @@
 """Every periodic job of OPS-TA in one loop: BPMN timers, the selfie outbox sweep and purge,
-the silent-device check, the purge of old sign-in records, announcements reaching their publish time
-and the push outbox sweep.
+the silent-device check, the purge of old sign-in records, the check that the coming year's public
+holidays are loaded, announcements reaching their publish time and the push outbox sweep.
 
 `opsta scheduler` runs it as its own process (a compose service); `opsta run` runs it in a
 thread of the embedded server. Each job is safe to run in several schedulers at once.
@@ -21,6 +21,8 @@ from engine.db import utcnow
 
 log = logging.getLogger(__name__)
 
+HOLIDAY_CHECK_INTERVAL_S = 3600.0  # the answer changes once a year; hourly is plenty
+
 
 @dataclass
 class PeriodicJob:
@@ -38,11 +40,16 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
     from engine.face_checks.scheduled import face_verification_tick
     from engine.push.scheduled import sweep_push_outbox
     from engine.requests.scheduled import tick_due
+    from engine.schedules.holiday_coverage import announce_missing_holidays
     from engine.terminals.silence import check_silent_devices
 
     def silent_devices(now: datetime):
         with session_factory() as session:
             return len(check_silent_devices(session=session, settings=settings, now=now))
+
+    def missing_holidays(now: datetime):
+        with session_factory() as session:
+            return {"years_without_holidays": announce_missing_holidays(session=session, settings=settings, now=now)}
 
     return [
         PeriodicJob("bpmn timers", settings.scheduler_interval_seconds,
@@ -52,6 +59,7 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("silent devices", settings.scheduler_interval_seconds, silent_devices),
         PeriodicJob("old sign-in records", 3600.0,
                     lambda now: purge_sign_in_records(session_factory=session_factory, settings=settings, now=now)),
+        PeriodicJob("public holidays loaded", HOLIDAY_CHECK_INTERVAL_S, missing_holidays),
         PeriodicJob("announcements due", settings.scheduler_interval_seconds,
                     lambda now: announce_due(session_factory=session_factory, now=now)),
         PeriodicJob("push outbox sweep", settings.push_sweep_interval_seconds,

@@ -57,11 +57,26 @@ def _empty_all_tables(engine) -> None:
             conn.execute(text("PRAGMA foreign_keys=ON"))
 
 
+def _assert_ledger_verifies(engine) -> None:
+    from engine.attendance.ledger_audit import verify_chains
+
+    with make_session_factory(engine)() as session:
+        audit = verify_chains(session=session)
+    assert audit.ok, f"the test left a ledger that does not verify: {audit.broken}"
+
+
 @pytest.fixture
-def clean_db(db_engine):
-    """Every test starts and ends with empty tables."""
+def clean_db(db_engine, request):
+    """Every test starts and ends with empty tables; the punches it wrote must verify before they go.
+
+    Tests that break the ledger on purpose are marked `ledger_tampered`.
+    """
     yield
-    _empty_all_tables(db_engine)
+    try:
+        if "ledger_tampered" not in request.keywords:
+            _assert_ledger_verifies(db_engine)
+    finally:
+        _empty_all_tables(db_engine)
 
 
 @pytest.fixture

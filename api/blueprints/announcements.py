@@ -1,12 +1,10 @@
 """Announcements (ประกาศ): employees read the current ones for them; hr and admin publish and manage them."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
-from api.context import db, opsta
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Flag, Int, Moment, Text
+from api.context import db
 from engine.announcements.queries import STATES, announcements_for, managed_announcement, managed_announcements, \
     visible_announcement
 from engine.announcements.service import (MAX_TARGETS, AnnouncementDraft, Target, edit_announcement,
@@ -17,29 +15,28 @@ blp = Blueprint("announcements", __name__, url_prefix="/api/announcements",
                 description="Announcements: read by everyone they are for; published by hr and admin")
 
 PUBLISHERS = ("hr", "admin")
-TIME_HELP = "ISO 8601; without an offset, the organisation's local time"
+TIME_HELP = "ISO 8601 with its UTC offset"
 
 
 class TargetIn(ma.Schema):
-    unit_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    include_sub_units = ma.fields.Boolean(load_default=True)
+    unit_code = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    include_sub_units = Flag(load_default=True)
 
 
 class AnnouncementUpdate(ma.Schema):
-    title = ma.fields.String(validate=ma.validate.Length(min=1, max=TITLE_MAX_CHARS))
-    body = ma.fields.String(validate=ma.validate.Length(max=BODY_MAX_CHARS),
-                            metadata={"description": "plain text; line breaks kept"})
-    link = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=LINK_MAX_CHARS),
-                            metadata={"description": "an absolute http(s) URL"})
+    title = Text(validate=ma.validate.Length(min=1, max=TITLE_MAX_CHARS))
+    body = Text(validate=ma.validate.Length(max=BODY_MAX_CHARS), metadata={"description": "plain text; line breaks kept"})
+    link = Text(allow_none=True, validate=ma.validate.Length(max=LINK_MAX_CHARS),
+                metadata={"description": "an absolute http(s) URL"})
     units = ma.fields.List(ma.fields.Nested(TargetIn), validate=ma.validate.Length(max=MAX_TARGETS),
                            metadata={"description": "the units it is for; empty = everyone"})
-    publish_at = ma.fields.DateTime(allow_none=True, metadata={"description": f"{TIME_HELP}; null = now"})
-    expires_at = ma.fields.DateTime(allow_none=True, metadata={"description": f"{TIME_HELP}; null = never"})
-    pinned = ma.fields.Boolean()
+    publish_at = Moment(allow_none=True, metadata={"description": f"{TIME_HELP}; null = now"})
+    expires_at = Moment(allow_none=True, metadata={"description": f"{TIME_HELP}; null = never"})
+    pinned = Flag()
 
 
 class AnnouncementIn(AnnouncementUpdate):
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=TITLE_MAX_CHARS))
+    title = Text(required=True, validate=ma.validate.Length(min=1, max=TITLE_MAX_CHARS))
 
 
 class AnnouncementSchema(ma.Schema):
@@ -92,22 +89,16 @@ class ManagedList(ma.Schema):
 
 
 class PageQuery(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-    page_size = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
+    page = Int(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    page_size = Int(load_default=20, validate=ma.validate.Range(min=1, max=100))
 
 
 class FeedQuery(PageQuery):
-    unread_only = ma.fields.Boolean(load_default=False)
+    unread_only = Flag(load_default=False)
 
 
 class ManagedQuery(PageQuery):
-    state = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATES))
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=ZoneInfo(opsta().settings.timezone))
+    state = Text(load_default=None, validate=ma.validate.OneOf(STATES))
 
 
 def _targets(units: list[dict]) -> tuple[Target, ...]:
@@ -133,8 +124,8 @@ def my_announcements(query):
 def publish(body):
     """Publish an announcement now, or at `publish_at`; its audience gets one notification each at that time."""
     draft = AnnouncementDraft(title=body["title"], body=body.get("body", ""), link=body.get("link"),
-                              targets=_targets(body.get("units", [])), publish_at=_aware(body.get("publish_at")),
-                              expires_at=_aware(body.get("expires_at")), pinned=body.get("pinned", False))
+                              targets=_targets(body.get("units", [])), publish_at=body.get("publish_at"),
+                              expires_at=body.get("expires_at"), pinned=body.get("pinned", False))
     announcement = publish_announcement(session=db(), author=current_employee(), draft=draft)
     return managed_announcement(session=db(), announcement_id=announcement.id)
 
@@ -172,8 +163,7 @@ def get_mine(announcement_id):
 @login_required(roles=PUBLISHERS)
 def edit(body, announcement_id):
     """Change what is given. New units of a current announcement notify their members."""
-    changes = {key: body[key] for key in ("title", "body", "link", "pinned") if key in body}
-    changes.update({key: _aware(body[key]) for key in ("publish_at", "expires_at") if key in body})
+    changes = {key: body[key] for key in ("title", "body", "link", "pinned", "publish_at", "expires_at") if key in body}
     if "units" in body:
         changes["targets"] = _targets(body["units"])
     edit_announcement(session=db(), announcement_id=announcement_id, changes=changes)

@@ -1,9 +1,10 @@
 """Monthly calendars: the caller's own, and a subordinate's for their supervisors, hr and admin."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.fields import Text
 from api.blueprints.punch_schemas import PunchSchema
 from api.context import db, opsta
 from engine.attendance.calendar import month_calendar
@@ -16,13 +17,20 @@ blp = Blueprint("calendar", __name__, description="Monthly attendance calendars"
 
 
 class MonthQuery(ma.Schema):
-    month = ma.fields.String(load_default=None, metadata={"description": "YYYY-MM (CE); default: this month"})
+    month = Text(load_default=None, metadata={"description": "YYYY-MM (CE); default: this month"})
 
 
 class CalendarPunch(PunchSchema):
     class Meta:
         fields = ("id", "time", "direction", "place_label", "location_kind", "source", "flags", "offline",
-                  "verification")
+                  "verification", "standing", "standing_reason")
+
+
+class ExcludedPunch(ma.Schema):
+    id = ma.fields.Integer()
+    time = ma.fields.String()
+    direction = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "selfie_rejected or verification_error"})
 
 
 class CalendarDay(ma.Schema):
@@ -40,6 +48,9 @@ class CalendarDay(ma.Schema):
     late_minutes = ma.fields.Integer(allow_none=True)
     early_minutes = ma.fields.Integer(allow_none=True)
     worked_minutes = ma.fields.Integer(allow_none=True)
+    provisional = ma.fields.Boolean(metadata={"description": "a counted punch still waits for its selfie check"})
+    excluded_punches = ma.fields.List(ma.fields.Nested(ExcludedPunch), metadata={
+        "description": "punches shown but not counted, and why: the reason the day is what it is"})
     punches = ma.fields.List(ma.fields.Nested(CalendarPunch))
 
 

@@ -1,8 +1,9 @@
 """Acting approvers: let a colleague decide your tasks for a period."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Day, Text
 from api.blueprints.request_schemas import RequestPerson
 from api.context import db
 from engine.requests.queries import person_ref
@@ -12,9 +13,9 @@ blp = Blueprint("delegations", __name__, url_prefix="/api/me/delegations", descr
 
 
 class DelegationIn(ma.Schema):
-    delegate_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=16))
-    starts_on = ma.fields.Date(required=True)
-    ends_on = ma.fields.Date(required=True)
+    delegate_code = Text(required=True, validate=ma.validate.Length(min=1, max=16))
+    starts_on = Day(required=True)
+    ends_on = Day(required=True)
 
 
 class DelegationOut(ma.Schema):

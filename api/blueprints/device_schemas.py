@@ -4,34 +4,35 @@ from datetime import date, datetime, time
 import marshmallow as ma
 
 from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.fields import Flag, Int, Text
 from devices.replies import TIMEZONE_FORMATS
 
 DIRECTION = ma.validate.OneOf(("in", "out"))
 
 
 class DeviceUpdate(ma.Schema):
-    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
-    site_id = ma.fields.Integer(allow_none=True)
-    timezone = ma.fields.String(metadata={"description": "IANA zone of the device clock, e.g. Asia/Bangkok"})
-    timezone_format = ma.fields.String(validate=ma.validate.OneOf(TIMEZONE_FORMATS),
+    name = Text(validate=ma.validate.Length(min=1, max=100))
+    site_id = Int(allow_none=True)
+    timezone = Text(metadata={"description": "IANA zone of the device clock, e.g. Asia/Bangkok"})
+    timezone_format = Text(validate=ma.validate.OneOf(TIMEZONE_FORMATS),
                                        metadata={"description": "How the handshake TimeZone option is written "
                                                                 "for this firmware (default minutes)"})
-    state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(validate=DIRECTION),
+    state_map = ma.fields.Dict(keys=Text(), values=Text(validate=DIRECTION),
                                metadata={"description": 'attendance state code → direction, e.g. {"0": "in", "1": "out"}'})
-    codec = ma.fields.String(metadata={"description": "body encoding: utf-8 (default) or gb18030, gbk, …"})
-    enabled = ma.fields.Boolean()
+    codec = Text(metadata={"description": "body encoding: utf-8 (default) or gb18030, gbk, …"})
+    enabled = Flag()
 
 
 class DeviceCreate(DeviceUpdate):
-    sn = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    site_id = ma.fields.Integer(allow_none=True, load_default=None)
-    timezone = ma.fields.String(load_default="Asia/Bangkok")
-    timezone_format = ma.fields.String(load_default="minutes", validate=ma.validate.OneOf(TIMEZONE_FORMATS))
-    state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(validate=DIRECTION),
+    sn = Text(required=True, validate=ma.validate.Length(min=1, max=64))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=100))
+    site_id = Int(allow_none=True, load_default=None)
+    timezone = Text(load_default="Asia/Bangkok")
+    timezone_format = Text(load_default="minutes", validate=ma.validate.OneOf(TIMEZONE_FORMATS))
+    state_map = ma.fields.Dict(keys=Text(), values=Text(validate=DIRECTION),
                                load_default=None)
-    codec = ma.fields.String(load_default="utf-8")
-    enabled = ma.fields.Boolean(load_default=True)
+    codec = Text(load_default="utf-8")
+    enabled = Flag(load_default=True)
 
 
 class CommandSchema(ma.Schema):
@@ -79,7 +80,7 @@ class CommandList(ma.Schema):
 
 
 class EnrollRequest(ma.Schema):
-    codes = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=16)), load_default=None,
+    codes = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=16)), load_default=None,
                            allow_none=True, metadata={"description": "employee codes; omit for every active employee"})
 
 
@@ -121,9 +122,9 @@ def _wall_time(text: str, *, end: bool) -> datetime:
 
 
 class ResyncQuery(ma.Schema):
-    from_ = ma.fields.String(data_key="from", required=True,
+    from_ = Text(data_key="from", required=True,
                              metadata={"description": "device-local YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"})
-    to = ma.fields.String(required=True, metadata={"description": "device-local; a date means its end"})
+    to = Text(required=True, metadata={"description": "device-local; a date means its end"})
 
     @ma.post_load
     def to_wall_times(self, data, **_):
@@ -143,7 +144,7 @@ class ResyncReply(ma.Schema):
 
 
 class UnmatchedQuery(ma.Schema):
-    include_resolved = ma.fields.Boolean(load_default=False)
+    include_resolved = Flag(load_default=False)
 
 
 class UnmatchedRecordSchema(ma.Schema):

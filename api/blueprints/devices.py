@@ -1,7 +1,7 @@
 """Face terminals for device admins: register devices, enroll people, resync punches, review what arrived."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.device_schemas import (
     CommandList, DeviceCreate, DeviceList, DeviceSchema, DeviceUpdate, EnrollmentOverview, EnrollReportSchema,
     EnrollRequest, ResyncQuery, ResyncReply, UnauthorizedList, UnmatchedList, UnmatchedQuery,

@@ -1,7 +1,7 @@
 """Reading one employee. Unknown and forbidden codes get the same 404, so codes can't be probed."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import EmployeeSchema
 from api.context import db
 from engine.directory.access import visible_employee

@@ -1,7 +1,7 @@
 """Liveness and readiness probes."""
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
+from api.blueprints.base import Blueprint
 from api.context import db, opsta
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")

@@ -19,6 +19,7 @@ from api.context import db, opsta
 from devices.replies import UNAUTHORIZED_REPLY, http_date
 from devices.wire import encode_body
 from engine.db import utcnow
+from engine.errors import DomainError
 from engine.models import Device
 from engine.terminals import terminal
 from engine.terminals.registry import admitted_device
@@ -113,6 +114,8 @@ def plain_error(error: Exception) -> Response:
     """
     if isinstance(error, HTTPException):
         return _text(error.name, error.code or 500)
+    if isinstance(error, DomainError):  # refused by the input guard (e.g. a NUL in the query string)
+        return _text(error.title, error.status)
     if isinstance(error, SQLAlchemyError):
         log.warning("iclock %s: database error, the terminal will retry: %s", request.path, error)
         return _text("Database unavailable, retry", 503)

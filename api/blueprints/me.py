@@ -1,7 +1,7 @@
 """The caller's own profile and team."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import MeSchema, PersonRef
 from api.context import db, opsta
 from engine.directory.profile import my_profile

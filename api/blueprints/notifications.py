@@ -1,11 +1,12 @@
 """The caller's in-app notifications and their unread count (the menu badge)."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Flag, Int
 from api.context import db
-from engine.notifications.service import mark_read, notifications_for, unread_count
 from engine.notifications.links import notification_url
+from engine.notifications.service import mark_read, notifications_for, unread_count
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/me/notifications", description="In-app notifications")
 
@@ -35,9 +36,9 @@ class UnreadCount(ma.Schema):
 
 
 class ListQuery(ma.Schema):
-    unread_only = ma.fields.Boolean(load_default=False)
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
-    before_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    unread_only = Flag(load_default=False)
+    limit = Int(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    before_id = Int(load_default=None, validate=ma.validate.Range(min=1))
 
 
 @blp.route("")

@@ -1,7 +1,7 @@
 """The org unit tree."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import UnitSchema
 from api.context import db
 from engine.directory.units import unit_tree

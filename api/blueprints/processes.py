@@ -1,9 +1,9 @@
 """The analyst's publish cycle: list processes and versions, validate and publish uploads, diff versions."""
 import marshmallow as ma
 from flask import request
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.context import db, opsta
 from engine.errors import InvalidInput
 from engine.workflow.versions import (SourcesInvalid, current_sources, diff, ensure_published, list_versions,

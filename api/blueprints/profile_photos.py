@@ -1,9 +1,10 @@
 """Profile photos: upload one with quality checks and advice, read the current one and its image."""
 import marshmallow as ma
 from flask import Response, url_for
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Text
 from api.context import db, opsta
 from engine.directory.access import visible_employee
 from engine.errors import NotFound
@@ -19,7 +20,7 @@ class PhotoUpload(ma.Schema):
 
 
 class ImageQuery(ma.Schema):
-    variant = ma.fields.String(load_default="original", validate=ma.validate.OneOf(("original", "device")),
+    variant = Text(load_default="original", validate=ma.validate.OneOf(("original", "device")),
                                metadata={"description": "original, or device (≈300×300 JPEG for face terminals)"})
 
 

@@ -2,21 +2,22 @@
 import marshmallow as ma
 
 from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.fields import Day, Flag, Int, Moment, Number, Text, date_range_in_order
 from devices.punch_meaning import METHOD_LABELS_TH
 from engine.models import DIRECTIONS
 
 
 class PunchCreate(ma.Schema):
-    direction = ma.fields.String(required=True, validate=ma.validate.OneOf(DIRECTIONS))
-    latitude = ma.fields.Float(required=True, validate=ma.validate.Range(-90, 90))
-    longitude = ma.fields.Float(required=True, validate=ma.validate.Range(-180, 180))
-    accuracy_m = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
-    is_mock = ma.fields.Boolean(load_default=False)
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
-    address = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
-    client_time = ma.fields.AwareDateTime(load_default=None, allow_none=True,
+    direction = Text(required=True, validate=ma.validate.OneOf(DIRECTIONS))
+    latitude = Number(required=True, validate=ma.validate.Range(-90, 90))
+    longitude = Number(required=True, validate=ma.validate.Range(-180, 180))
+    accuracy_m = Number(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
+    is_mock = Flag(load_default=False)
+    note = Text(load_default="", validate=ma.validate.Length(max=2000))
+    address = Text(load_default="", validate=ma.validate.Length(max=500))
+    client_time = Moment(load_default=None, allow_none=True,
                                           metadata={"description": "When the phone took the punch (ISO 8601 with offset)"})
-    offline = ma.fields.Boolean(load_default=None, allow_none=True,
+    offline = Flag(load_default=None, allow_none=True,
                                 metadata={"description": "True when the phone queued the punch and syncs it later"})
 
 
@@ -58,6 +59,10 @@ class PunchSchema(ma.Schema):
     flags = ma.fields.List(ma.fields.String())
     note = ma.fields.String()
     verification = ma.fields.Nested(VerificationSchema)
+    standing = ma.fields.String(metadata={"description": "counts, provisional (selfie still being checked) or "
+                                                         "excluded (selfie rejected or unchecked, not accepted by hr)"})
+    standing_reason = ma.fields.String(allow_none=True, metadata={
+        "description": "selfie_pending, selfie_rejected, verification_error or accepted_by_hr"})
     request_id = ma.fields.Integer(allow_none=True, metadata={"description": "the approved request that created it"})
 
 
@@ -66,8 +71,17 @@ class DeviceRef(ma.Schema):
     name = ma.fields.String()
 
 
+class AcceptanceSchema(ma.Schema):
+    accepted_by = ma.fields.Nested(EmployeeRef)
+    accepted_at = ma.fields.DateTime()
+    reason = ma.fields.String()
+    verification_status = ma.fields.String(metadata={"description": "the verdict hr overruled: rejected or error"})
+
+
 class PunchDetailSchema(PunchSchema):
     employee = ma.fields.Nested(EmployeeRef)
+    acceptance = ma.fields.Nested(AcceptanceSchema, allow_none=True,
+                                  metadata={"description": "hr's acceptance of a punch whose face check failed"})
     address = ma.fields.String()
     latitude = ma.fields.Float(allow_none=True)
     longitude = ma.fields.Float(allow_none=True)
@@ -82,11 +96,20 @@ class PunchDetailSchema(PunchSchema):
         metadata={"description": "ประเภทบันทึกเวลา, e.g. ตรวจสอบใบหน้า"})
 
 
+class AcceptanceIn(ma.Schema):
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=1000),
+                  metadata={"description": "why the punch counts all the same (kept with the decision)"})
+
+
 class HistoryQuery(ma.Schema):
-    from_ = ma.fields.Date(data_key="from", load_default=None)
-    to = ma.fields.Date(load_default=None)
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
-    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    from_ = Day(data_key="from", load_default=None)
+    to = Day(load_default=None)
+    page = Int(load_default=1, validate=ma.validate.Range(min=1))
+    page_size = Int(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        date_range_in_order(data)
 
 
 class HistoryPage(ma.Schema):

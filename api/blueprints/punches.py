@@ -3,11 +3,13 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from flask import after_this_request, request
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required, token_subject_id, unchecked_app_token
-from api.blueprints.punch_schemas import HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema, PunchSchema
+from api.blueprints.base import Blueprint
+from api.blueprints.punch_schemas import (AcceptanceIn, HistoryPage, HistoryQuery, PunchCreate, PunchDetailSchema,
+                                         PunchSchema)
 from api.context import db, opsta
+from engine.attendance.acceptance import accept_punch
 from engine.attendance.queries import as_view, punch_history, visible_punch
 from engine.attendance.recording import GpsPunchInput, record_gps_punch
 from engine.errors import InvalidInput
@@ -69,6 +71,7 @@ def create_punch(body):
 
     Send multipart/form-data with the same fields and a `selfie` file for a punch that needs face
     verification: it is stored at once with `verification.status = "pending"` and checked by a worker.
+    While `OPSTA_PHONE_PUNCH_SELFIE` is `required` (the default) a JSON punch is 422 `selfie_required`.
     """
     ctx = opsta()
     selfie = _selfie()
@@ -95,6 +98,21 @@ def _send_after_reply(queue, punch_id: int) -> None:
 def get_punch(punch_id):
     """One punch with its place, coordinates, note, flags and verification. Owner, supervisors, hr, admin."""
     return visible_punch(session=db(), viewer=current_employee(), punch_id=punch_id, tz=_tz())
+
+
+@blp.route("/api/punches/<int:punch_id>/acceptance", methods=["POST"])
+@blp.arguments(AcceptanceIn)
+@blp.response(201, PunchDetailSchema)
+@login_required(roles=("hr",))
+def accept(body, punch_id):
+    """hr accepts a punch whose selfie was rejected (or could not be checked), with a reason: it then counts.
+
+    409 `punch_not_excluded` for any other punch, `punch_already_accepted` the second time; nobody
+    accepts their own punch (403 `own_punch`).
+    """
+    employee = current_employee()
+    accept_punch(session=db(), settings=opsta().settings, hr=employee, punch_id=punch_id, reason=body["reason"])
+    return visible_punch(session=db(), viewer=employee, punch_id=punch_id, tz=_tz())
 
 
 @blp.route("/api/me/punches")

@@ -3,9 +3,10 @@ from urllib.parse import urlsplit
 
 import marshmallow as ma
 from flask import request
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Number, Text
 from api.context import db, opsta
 from engine.models.push import ENDPOINT_MAX_CHARS
 from engine.push.subscriptions import LANGUAGES, BrowserSubscription, subscribe, subscriptions_of, unsubscribe
@@ -20,8 +21,8 @@ class PublicKey(ma.Schema):
 
 
 class SubscriptionKeys(ma.Schema):
-    p256dh = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=128))
-    auth = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    p256dh = Text(required=True, validate=ma.validate.Length(min=1, max=128))
+    auth = Text(required=True, validate=ma.validate.Length(min=1, max=64))
 
 
 class SubscriptionIn(ma.Schema):
@@ -30,14 +31,14 @@ class SubscriptionIn(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE  # browsers may add members to toJSON()
 
-    endpoint = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=ENDPOINT_MAX_CHARS))
-    expirationTime = ma.fields.Float(allow_none=True, load_default=None)  # noqa: N815 - the browser's name
+    endpoint = Text(required=True, validate=ma.validate.Length(min=1, max=ENDPOINT_MAX_CHARS))
+    expirationTime = Number(allow_none=True, load_default=None)  # noqa: N815 - the browser's name
     keys = ma.fields.Nested(SubscriptionKeys, required=True)
-    language = ma.fields.String(load_default="th", validate=ma.validate.OneOf(LANGUAGES))
+    language = Text(load_default="th", validate=ma.validate.OneOf(LANGUAGES))
 
 
 class EndpointIn(ma.Schema):
-    endpoint = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=ENDPOINT_MAX_CHARS))
+    endpoint = Text(required=True, validate=ma.validate.Length(min=1, max=ENDPOINT_MAX_CHARS))
 
 
 class SubscriptionOut(ma.Schema):

@@ -1,7 +1,7 @@
 """Reports over requests, for hr, admin and supervisors (their subordinates only)."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.request_schemas import ReportOut, ReportQuery
 from api.context import db, opsta
 from engine.requests.reports import requests_report

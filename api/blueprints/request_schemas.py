@@ -4,6 +4,7 @@ from datetime import time
 import marshmallow as ma
 
 from api.blueprints.directory_schemas import EmployeeRef
+from api.blueprints.fields import Day, Int, Number, Text, date_range_in_order
 from engine.models import DIRECTIONS, MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES
 
 HH_MM = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM (24-hour), e.g. 17:30.")
@@ -18,20 +19,20 @@ TIME_FIELDS = ("start", "end", "time")
 class RequestIn(ma.Schema):
     """One schema for the three types; which fields are required depends on `type`."""
 
-    type = ma.fields.String(required=True, validate=ma.validate.OneOf(REQUEST_TYPES))
-    reason = ma.fields.String(validate=ma.validate.Length(min=1, max=2000))
-    date = ma.fields.Date(metadata={"description": "overtime / missed_punch: the day (YYYY-MM-DD)"})
-    start = ma.fields.String(validate=HH_MM, metadata={"description": "overtime: planned start HH:MM"})
-    end = ma.fields.String(validate=HH_MM, metadata={"description": "overtime: planned end HH:MM"})
-    start_date = ma.fields.Date(metadata={"description": "offsite: first day"})
-    end_date = ma.fields.Date(metadata={"description": "offsite: last day"})
-    place = ma.fields.String(validate=ma.validate.Length(min=1, max=500))
-    latitude = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
-    longitude = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
-    time = ma.fields.String(validate=HH_MM, metadata={"description": "missed_punch: HH:MM"})
-    direction = ma.fields.String(validate=ma.validate.OneOf(DIRECTIONS))
-    reason_code = ma.fields.String(validate=ma.validate.OneOf(MISSED_PUNCH_REASONS))
-    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000),
+    type = Text(required=True, validate=ma.validate.OneOf(REQUEST_TYPES))
+    reason = Text(validate=ma.validate.Length(min=1, max=2000))
+    date = Day(metadata={"description": "overtime / missed_punch: the day (YYYY-MM-DD)"})
+    start = Text(validate=HH_MM, metadata={"description": "overtime: planned start HH:MM"})
+    end = Text(validate=HH_MM, metadata={"description": "overtime: planned end HH:MM"})
+    start_date = Day(metadata={"description": "offsite: first day"})
+    end_date = Day(metadata={"description": "offsite: last day"})
+    place = Text(validate=ma.validate.Length(min=1, max=500))
+    latitude = Number(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
+    longitude = Number(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
+    time = Text(validate=HH_MM, metadata={"description": "missed_punch: HH:MM"})
+    direction = Text(validate=ma.validate.OneOf(DIRECTIONS))
+    reason_code = Text(validate=ma.validate.OneOf(MISSED_PUNCH_REASONS))
+    comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000),
                                metadata={"description": "on resubmit: a note for the approver"})
 
     @ma.validates_schema
@@ -49,7 +50,7 @@ class RequestIn(ma.Schema):
 
 
 class CancelIn(ma.Schema):
-    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
+    comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class RequestPerson(EmployeeRef):
@@ -69,6 +70,10 @@ class TimelineStep(ma.Schema):
     assignee_group = ma.fields.String(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     on_behalf_of = ma.fields.Raw(allow_none=True)
+    same_approver = ma.fields.Boolean(metadata={"description": "this step fell to the approver who had just decided "
+                                                               "the step before, and was decided by that decision"})
+    note_th = ma.fields.String()
+    note_en = ma.fields.String()
 
 
 class RequestOut(ma.Schema):
@@ -126,17 +131,17 @@ class RequestDetail(RequestOut):
 
 
 class RequestListQuery(ma.Schema):
-    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(REQUEST_STATUSES))
+    status = Text(load_default=None, validate=ma.validate.OneOf(REQUEST_STATUSES))
 
 
 class DecisionIn(ma.Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
+    decision = Text(required=True, validate=ma.validate.Length(min=1, max=32),
                                 metadata={"description": "approve, reject or return (see the task's decisions)"})
-    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
+    comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class BulkItemIn(DecisionIn):
-    task_id = ma.fields.Integer(required=True)
+    task_id = Int(required=True)
 
 
 class BulkIn(ma.Schema):
@@ -158,10 +163,14 @@ class BulkOut(ma.Schema):
 
 
 class ReportQuery(ma.Schema):
-    type = ma.fields.String(load_default=None, validate=ma.validate.OneOf(REQUEST_TYPES))
-    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(REQUEST_STATUSES))
-    from_ = ma.fields.Date(load_default=None, data_key="from")
-    to = ma.fields.Date(load_default=None)
+    type = Text(load_default=None, validate=ma.validate.OneOf(REQUEST_TYPES))
+    status = Text(load_default=None, validate=ma.validate.OneOf(REQUEST_STATUSES))
+    from_ = Day(load_default=None, data_key="from")
+    to = Day(load_default=None)
+
+    @ma.validates_schema
+    def _range(self, data, **_):
+        date_range_in_order(data)
 
 
 class ReportOut(ma.Schema):

@@ -1,7 +1,7 @@
 """Requests: submit, read with timeline, cancel, and edit-and-resubmit a returned one."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.request_schemas import CancelIn, RequestDetail, RequestIn, RequestListQuery, RequestOut
 from api.context import db, opsta
 from engine.directory.profile import local_today

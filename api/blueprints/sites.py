@@ -1,8 +1,9 @@
 """Site geofences for admins, in GeoJSON: a Feature with the outline and name, tolerance, description."""
 import marshmallow as ma
-from flask_smorest import Blueprint
 
 from api.auth.principal import login_required
+from api.blueprints.base import Blueprint
+from api.blueprints.fields import Flag, Number, Text
 from api.context import db, opsta
 from engine.sites.service import create_site, get_site_or_404, list_sites, retire_site, update_site
 
@@ -10,25 +11,25 @@ blp = Blueprint("sites", __name__, url_prefix="/api/sites", description="Office 
 
 
 class SiteProperties(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    description = ma.fields.String(load_default="")
-    tolerance_m = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=5000))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=100))
+    description = Text(load_default="")
+    tolerance_m = Number(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=5000))
 
 
 class SiteFeatureIn(ma.Schema):
-    type = ma.fields.String(required=True, validate=ma.validate.Equal("Feature"))
+    type = Text(required=True, validate=ma.validate.Equal("Feature"))
     geometry = ma.fields.Raw(required=True, allow_none=True,
                              metadata={"description": "GeoJSON Polygon or MultiPolygon, [longitude, latitude]"})
     properties = ma.fields.Nested(SiteProperties, required=True)
 
 
 class SitePropertiesUpdate(SiteProperties):
-    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
-    active = ma.fields.Boolean()
+    name = Text(validate=ma.validate.Length(min=1, max=100))
+    active = Flag()
 
 
 class SiteFeatureUpdate(ma.Schema):
-    type = ma.fields.String(validate=ma.validate.Equal("Feature"))
+    type = Text(validate=ma.validate.Equal("Feature"))
     geometry = ma.fields.Raw(allow_none=True)
     properties = ma.fields.Nested(SitePropertiesUpdate, load_default=dict)
 

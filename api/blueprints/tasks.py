@@ -1,7 +1,7 @@
 """The approver's inbox: list tasks and decide them, one by one or in bulk."""
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.request_schemas import BulkIn, BulkOut, DecisionIn, TaskOut
 from api.context import db, opsta
 from engine.directory.profile import local_today

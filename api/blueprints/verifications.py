@@ -1,9 +1,9 @@
 """Selfie verification results: a punch's selfie, and the checks that failed for good (for hr)."""
 import marshmallow as ma
 from flask import Response
-from flask_smorest import Blueprint
 
 from api.auth.principal import current_employee, login_required
+from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import EmployeeRef
 from api.context import db
 from engine.face_checks.queries import verification_errors, visible_selfie

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from engine.attendance.day_rules import day_status
-from engine.attendance.punch_days import TimedPunch, assign_punch_days, punch_window
+from engine.attendance.punch_days import DayPunch, TimedPunch, assign_punch_days, punch_window
+from engine.attendance.punch_standing import counts_toward_attendance, standing_of
 from engine.attendance.queries import as_view
 from engine.attendance.thai_calendar import CalendarMonth, thai_date_short, thai_weekday_name
 from engine.config import Settings
@@ -24,10 +25,30 @@ EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Au
 def _load_punches(session: Session, employee: Employee, month: CalendarMonth, tz: ZoneInfo) -> list[Punch]:
     start, end = punch_window(first_day=month.first_day, last_day=month.last_day, tz=tz)
     return list(session.scalars(
-        select(Punch).options(joinedload(Punch.site), selectinload(Punch.face_verification))
+        select(Punch).options(joinedload(Punch.site), selectinload(Punch.face_verification),
+                              selectinload(Punch.acceptance))
         .where(Punch.employee_id == employee.id, Punch.effective_at >= start, Punch.effective_at < end)
         .order_by(Punch.effective_at, Punch.id)
     ))
+
+
+def _punches_by_day(punches: list[TimedPunch], schedules: dict, settings: Settings,
+                    tz: ZoneInfo) -> dict[date, list[DayPunch]]:
+    """Days of the punches that count; an excluded punch is shown on the day it would have fallen on,
+    but never moves another punch to a different day (it takes no part in the assignment)."""
+    def assign(chosen):
+        return assign_punch_days(punches=chosen, schedules={d: (s if s.is_workday else None) for d, s in schedules.items()},
+                                 tz=tz, day_boundary=time.fromisoformat(settings.day_boundary),
+                                 late_out_window=timedelta(minutes=settings.late_out_window_minutes))
+
+    counting = [p for p in punches if counts_toward_attendance(p.standing)]
+    by_day = assign(counting)
+    if len(counting) < len(punches):
+        for day, placed in assign(punches).items():
+            shown = [dp for dp in placed if not counts_toward_attendance(dp.standing)]
+            if shown:
+                by_day[day] = sorted(by_day.get(day, []) + shown, key=lambda dp: dp.local_at)
+    return by_day
 
 
 def month_calendar(*, session: Session, settings: Settings, employee: Employee, month: CalendarMonth,
@@ -39,12 +60,8 @@ def month_calendar(*, session: Session, settings: Settings, employee: Employee, 
                                                        start=month.first_day - timedelta(days=2),
                                                        end=month.last_day + timedelta(days=1))}
     rows = {p.id: p for p in _load_punches(session, employee, month, tz)}
-    by_day = assign_punch_days(
-        punches=[TimedPunch(p.id, p.recorded_at, p.direction, p.effective_at) for p in rows.values()],
-        schedules={d: (s if s.is_workday else None) for d, s in schedules.items()},
-        tz=tz, day_boundary=time.fromisoformat(settings.day_boundary),
-        late_out_window=timedelta(minutes=settings.late_out_window_minutes),
-    )
+    by_day = _punches_by_day([TimedPunch(p.id, p.recorded_at, p.direction, p.effective_at, standing_of(p))
+                              for p in rows.values()], schedules, settings, tz)
     days = []
     for day in month.days():
         schedule = schedules[day]
@@ -67,6 +84,9 @@ def month_calendar(*, session: Session, settings: Settings, employee: Employee, 
             "late_minutes": result.late_minutes,
             "early_minutes": result.early_minutes,
             "worked_minutes": result.worked_minutes,
+            "provisional": result.provisional,
+            "excluded_punches": [{"id": e.id, "time": f"{e.local_at:%H:%M}", "direction": e.direction,
+                                  "reason": e.reason} for e in result.excluded],
             "punches": [as_view(rows[dp.id], tz) for dp in day_punches],
         })
     return {

@@ -38,6 +38,11 @@ wait for the end. `final` tells whether the status can still change by the passa
 
 `worked_minutes` is first IN to last OUT (whole minutes) whenever both exist and the OUT is later,
 on any kind of day, for reports.
+
+Only punches that count are judged (`punch_standing`): an excluded punch (its selfie was rejected
+and hr has not accepted it) is left out of every rule above and listed in `excluded` with its reason,
+so an OUT whose selfie was rejected leaves the day `incomplete`. A provisional punch (its selfie
+is still being checked) is judged as if it counted; the day is then `provisional` and not `final`.
 """
 from __future__ import annotations
 
@@ -47,6 +52,7 @@ from enum import StrEnum
 from typing import Literal, Sequence
 
 from engine.attendance.punch_days import DayPunch
+from engine.attendance.punch_standing import Standing, counts_toward_attendance
 from engine.attendance.work_hours import HoursLike, is_work_day, work_period
 
 
@@ -77,6 +83,16 @@ class Leave:
 
 
 @dataclass(frozen=True)
+class ExcludedPunch:
+    """A punch shown on the day but not counted, and why (`selfie_rejected`, `verification_error`)."""
+
+    id: object
+    direction: str
+    local_at: datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class DayStatus:
     day: date
     status: Status
@@ -91,6 +107,9 @@ class DayStatus:
     late_minutes: int = 0
     early_minutes: int = 0
     holiday_name: str | None = None
+    # Some counted punch still waits for its face check: the status may change when it is decided.
+    provisional: bool = False
+    excluded: tuple[ExcludedPunch, ...] = ()
 
 
 def day_status(
@@ -107,24 +126,30 @@ def day_status(
     """Judge one attendance day by the rules in this module's docstring."""
     if now_local.tzinfo is None:
         raise ValueError("now_local must be an aware datetime in the org time zone")
-    ordered = sorted(punches, key=lambda p: p.local_at)
+    every = sorted(punches, key=lambda p: p.local_at)
+    ordered = [p for p in every if counts_toward_attendance(p.standing)]
+    provisional = any(p.standing.standing is Standing.PROVISIONAL for p in ordered)
+    excluded = tuple(ExcludedPunch(p.id, p.direction, p.local_at, p.standing.reason)
+                     for p in every if not counts_toward_attendance(p.standing))
     times = _PunchTimes.of(ordered)
     is_future = day > now_local.date()
     known = dict(
         first_in=times.first_in, last_out=times.last_out, worked_minutes=times.worked_minutes,
-        holiday_name=holiday_name,
+        holiday_name=holiday_name, provisional=provisional, excluded=excluded,
     )
 
     if holiday_name is not None or not is_work_day(schedule):
         status = Status.HOLIDAY if holiday_name is not None else Status.WEEKEND
-        return DayStatus(day=day, status=status, statuses=(status,), final=day < now_local.date(), **known)
+        return DayStatus(day=day, status=status, statuses=(status,),
+                         final=day < now_local.date() and not provisional, **known)
 
     tz = now_local.tzinfo
     starts_at, ends_at = work_period(hours=schedule, day=day, tz=tz)
     finished = now_local >= ends_at
     if leave is not None and leave.part == "full":
         statuses = (Status.LEAVE, Status.FUTURE) if is_future else (Status.LEAVE,)
-        return DayStatus(day=day, status=Status.LEAVE, statuses=statuses, final=finished, **known)
+        return DayStatus(day=day, status=Status.LEAVE, statuses=statuses, final=finished and not provisional,
+                         **known)
     if is_future:
         if offsite_approved:
             return DayStatus(day=day, status=Status.OFFSITE_APPROVED,
@@ -169,7 +194,7 @@ def day_status(
     else:
         primary, statuses = Status.NORMAL, (Status.NORMAL,)
     return DayStatus(
-        day=day, status=primary, statuses=statuses, final=finished, excused=excused,
+        day=day, status=primary, statuses=statuses, final=finished and not provisional, excused=excused,
         missing=times.missing if finished else (), late_minutes=late_minutes,
         early_minutes=early_minutes, **known,
     )

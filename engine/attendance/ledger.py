@@ -5,11 +5,10 @@ so changing, deleting or reordering any row breaks every later link of that chai
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Iterator
 
 from sqlalchemy import bindparam, func, insert, select, text, update
@@ -20,40 +19,15 @@ from sqlalchemy.orm import Session
 
 from engine.accounts.app_tokens import AppTokenClaims, live_token_clause
 from engine.attendance.driver_statement import DriverStatement
+from engine.attendance.ledger_hash import CANONICAL_HASH_FORMAT, normalise_punch, punch_hash
 from engine.errors import Conflict
+from engine.db import UTCDateTime
 from engine.models import Employee, LedgerHead, Punch
 
 GENESIS_HASH = "0" * 64
 
-# The columns a punch's hash covers. Empty (None) values are left out of the hashed content,
-# so a nullable column added later does not change the hash of rows written before it.
-HASHED_FIELDS = (
-    "employee_id", "direction", "source", "recorded_at", "client_time", "effective_at", "offline",
-    "latitude", "longitude", "accuracy_m", "is_mock", "note", "address", "place_label",
-    "location_kind", "site_id", "flags", "verification_required", "idempotency_key", "request_id",
-    "device_id", "device_pin", "device_local_time", "verify_code", "verify_method",
-)
 
-
-def _canonical(value):
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            # A device wall clock (device_local_time) is naive on purpose: hash it as written,
-            # never through the server's local zone.
-            return value.isoformat(timespec="microseconds")
-        # The same instant must hash the same whatever zone it was given in or read back in.
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
-def punch_hash(punch: Punch, prev_hash: str) -> str:
-    """SHA-256 over the punch's content and the previous hash of the same chain."""
-    content = {name: _canonical(value) for name in HASHED_FIELDS if (value := getattr(punch, name)) is not None}
-    content["prev_hash"] = prev_hash
-    blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()
+Position = tuple[float, float, datetime]
 
 
 @dataclass(frozen=True)
@@ -62,8 +36,9 @@ class ChainEnd:
 
     employee_active: bool
     last_hash: str
-    # (latitude, longitude, effective_at) of the newest punch, when it has a position.
-    last_position: tuple[float, float, datetime] | None
+    # (latitude, longitude, effective_at) of the punches with a position just before and just after the
+    # time asked about (`read_chain_end(at=…)`), by effective time; None without one, or when not asked.
+    neighbours: tuple[Position | None, Position | None] = (None, None)
     # Whether the app token the punch came with still counts (not revoked, current epoch); True without one.
     token_live: bool = True
 
@@ -91,35 +66,38 @@ def _ensure_head_row(connection: Connection, employee_id: int) -> None:
                        .on_conflict_do_nothing(index_elements=["employee_id"]))
 
 
-def read_chain_end(*, connection: Connection, employee_id: int,
+def read_chain_end(*, connection: Connection, employee_id: int, at: datetime | None = None,
                    token: AppTokenClaims | None = None) -> ChainEnd | None:
-    """The end of the employee's chain, in one query that also returns whether the employee is active
-    and the newest punch's position, and with `token` whether that app token still counts.
+    """The end of the employee's chain, in one query that also returns whether the employee is active;
+    with `at`, the positioned punches just before and just after that time (by effective time, so an
+    offline punch synced late is compared with its neighbours in time, not with the newest); and with
+    `token`, whether that app token still counts.
 
     None when there is no such employee. Nothing is locked: `append_after` only appends if the chain
     still ends here, so a punch that raced in between sends the caller back here. The token is
     checked here because this query runs anyway: a separate check would cost the punch a round trip.
     """
     params = {"employee": employee_id}
+    if at is not None:
+        params["at"] = at
     if token is not None:
         params.update(token.as_params())
-    on_driver = connection.dialect.name == "postgresql"
-    if token is None:
-        row = _READ_CHAIN_END_ON_DRIVER.first(connection, params) if on_driver else \
-            connection.execute(_READ_CHAIN_END, params).first()
-        token_live = True
+    core, on_driver = _CHAIN_END_READS[(at is not None, token is not None)]
+    if connection.dialect.name == "postgresql":
+        row = on_driver.first(connection, params)
     else:
-        row = _READ_CHAIN_END_WITH_TOKEN_ON_DRIVER.first(connection, params) if on_driver else \
-            connection.execute(_READ_CHAIN_END_WITH_TOKEN, params).first()
-        if row is not None:
-            token_live, row = bool(row[-1]), row[:-1]
+        row = connection.execute(core, params).first()
     if row is None:
         return None
-    active, head_employee_id, last_hash, latitude, longitude, effective_at = row
+    token_live = True
+    if token is not None:
+        token_live, row = bool(row[-1]), row[:-1]
+    active, head_employee_id, last_hash, *around = row
     if head_employee_id is None:  # the employee's first punch ever
         _ensure_head_row(connection, employee_id)
-    position = (latitude, longitude, effective_at) if latitude is not None else None
-    return ChainEnd(active, last_hash or GENESIS_HASH, position, token_live)
+    neighbours = (tuple(around[0:3]) if around and around[0] is not None else None,
+                  tuple(around[3:6]) if around and around[3] is not None else None)
+    return ChainEnd(active, last_hash or GENESIS_HASH, neighbours, token_live)
 
 
 @contextmanager
@@ -139,10 +117,13 @@ def lone_append_connection(engine: Engine) -> Iterator[Connection]:
 
 
 def _with_column_defaults(punch: Punch) -> None:
-    """Fill unset columns with their defaults now, so the hash covers what the row will hold."""
+    """Fill unset columns with their defaults and make every hashed value canonical now, so the hash
+    covers exactly what the row will hold and what the database hands back."""
     for key, default in _COLUMN_DEFAULTS:
         if getattr(punch, key) is None:
             setattr(punch, key, default({}) if callable(default) else default)
+    normalise_punch(punch)
+    punch.hash_format = CANONICAL_HASH_FORMAT
 
 
 def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool:
@@ -171,15 +152,16 @@ def append_after(*, connection: Connection, punch: Punch, end: ChainEnd) -> bool
 
 
 def append_built(*, connection: Connection, employee_id: int, build: Callable[[ChainEnd], Punch],
-                 token: AppTokenClaims | None = None) -> Punch:
+                 at: datetime | None = None, token: AppTokenClaims | None = None) -> Punch:
     """Append the punch `build` makes for the end of the employee's chain; `punch.id` is set on return.
 
+    With `at` (the punch's effective time) the end carries the positioned punches around that time.
     When another punch of the employee gets in first, the end is read again and the punch rebuilt
-    (its content may depend on the punch before it, as the phone punch's travel check does).
+    (its content may depend on the punches around it, as the phone punch's travel check does).
     With `token`, the end also says whether that app token still counts (`ChainEnd.token_live`).
     """
     for _ in range(APPEND_ATTEMPTS):
-        end = read_chain_end(connection=connection, employee_id=employee_id, token=token)
+        end = read_chain_end(connection=connection, employee_id=employee_id, at=at, token=token)
         if end is None:
             raise UnknownEmployee(f"no employee with id {employee_id}")
         punch = build(end)
@@ -198,13 +180,34 @@ def append_punch(*, session: Session, punch: Punch) -> Punch:
 # Built once: plain Core statements with bound parameters compile once and are reused from the cache.
 _employees, _heads, _punches = Employee.__table__, LedgerHead.__table__, Punch.__table__
 _READ_CHAIN_END = (
-    select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash,
-           _punches.c.latitude, _punches.c.longitude, _punches.c.effective_at)
-    .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id)
-                 .outerjoin(_punches, _punches.c.id == _heads.c.last_punch_id))
+    select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash)
+    .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id))
     .where(_employees.c.id == bindparam("employee"))
 )
-_READ_CHAIN_END_WITH_TOKEN = _READ_CHAIN_END.add_columns(live_token_clause(_employees).label("token_live"))
+
+
+def _neighbour_id(later: bool):
+    """The id of the employee's positioned punch just after (or at/just before) `:at`, by effective time;
+    read along ix_punches_employee_effective."""
+    when = _punches.c.effective_at > bindparam("at", type_=UTCDateTime) if later else \
+        _punches.c.effective_at <= bindparam("at", type_=UTCDateTime)
+    order = (_punches.c.effective_at.asc(), _punches.c.id.asc()) if later else \
+        (_punches.c.effective_at.desc(), _punches.c.id.desc())
+    return (select(_punches.c.id).where(_punches.c.employee_id == bindparam("employee"),
+                                        _punches.c.latitude.is_not(None), when)
+            .order_by(*order).limit(1).scalar_subquery())
+
+
+_before, _after = _punches.alias("before"), _punches.alias("after")
+_READ_CHAIN_END_AROUND = (
+    select(_employees.c.active, _heads.c.employee_id.label("head_employee_id"), _heads.c.last_hash,
+           _before.c.latitude, _before.c.longitude, _before.c.effective_at,
+           _after.c.latitude, _after.c.longitude, _after.c.effective_at)
+    .select_from(_employees.outerjoin(_heads, _heads.c.employee_id == _employees.c.id)
+                 .outerjoin(_before, _before.c.id == _neighbour_id(later=False))
+                 .outerjoin(_after, _after.c.id == _neighbour_id(later=True)))
+    .where(_employees.c.id == bindparam("employee"))
+)
 _PUNCH_COLUMNS = [c for c in _punches.columns if c.key != "id"]
 _COLUMN_DEFAULTS = [(c.key, c.default.arg) for c in _PUNCH_COLUMNS if c.default is not None]
 _INSERT_PUNCH = insert(_punches).returning(_punches.c.id)
@@ -232,8 +235,15 @@ _APPEND_IF_HEAD_UNMOVED = DriverStatement(
     .returning(_punches.c.id)
 )
 # On PostgreSQL both statements of a phone punch skip SQLAlchemy's per-execution work (see DriverStatement).
-_READ_CHAIN_END_ON_DRIVER = DriverStatement(_READ_CHAIN_END)
-_READ_CHAIN_END_WITH_TOKEN_ON_DRIVER = DriverStatement(_READ_CHAIN_END_WITH_TOKEN)
+_TOKEN_LIVE = live_token_clause(_employees).label("token_live")
+# (with neighbours around `:at`, with the token check) -> the statement, as Core and on the driver.
+_CHAIN_END_READS = {
+    (around, token): (statement, DriverStatement(statement))
+    for around, token, statement in (
+        (False, False, _READ_CHAIN_END), (True, False, _READ_CHAIN_END_AROUND),
+        (False, True, _READ_CHAIN_END.add_columns(_TOKEN_LIVE)),
+        (True, True, _READ_CHAIN_END_AROUND.add_columns(_TOKEN_LIVE)))
+}
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:
@@ -292,42 +302,3 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
         heads[punch.employee_id].last_punch_id = punch.id
         heads[punch.employee_id].last_hash = punch.content_hash
     return punches
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    employee_id: int
-    punch_id: int
-    reason: str
-
-
-def _chain(session: Session, employee_id: int) -> Iterator[Punch]:
-    yield from session.scalars(
-        select(Punch).where(Punch.employee_id == employee_id).order_by(Punch.id).execution_options(yield_per=1000)
-    )
-
-
-def verify_chains(*, session: Session) -> tuple[int, list[BrokenLink]]:
-    """Check every employee's chain; returns (punches checked, the first broken link of each chain)."""
-    checked = 0
-    broken: list[BrokenLink] = []
-    heads = {h.employee_id: h for h in session.scalars(select(LedgerHead))}
-    employee_ids = session.scalars(select(Punch.employee_id).distinct().order_by(Punch.employee_id)).all()
-    for employee_id in employee_ids:
-        prev = GENESIS_HASH
-        last_id = None
-        for punch in _chain(session, employee_id):
-            checked += 1
-            if punch.prev_hash != prev:
-                broken.append(BrokenLink(employee_id, punch.id, "previous-hash link does not match the punch before it"))
-                break
-            if punch_hash(punch, prev) != punch.content_hash:
-                broken.append(BrokenLink(employee_id, punch.id, "content does not match its hash (row was altered)"))
-                break
-            prev, last_id = punch.content_hash, punch.id
-        else:
-            head = heads.get(employee_id)
-            if head is None or head.last_hash != prev or head.last_punch_id != last_id:
-                broken.append(BrokenLink(employee_id, last_id or 0, "chain end does not match the ledger head "
-                                                                 "(a newer punch was deleted)"))
-    return checked, broken

@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal, Mapping, Protocol, Sequence
 from zoneinfo import ZoneInfo
 
+from engine.attendance.punch_standing import COUNTS, PunchStanding
 from engine.attendance.work_hours import HoursLike, is_work_day, work_period
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -52,6 +53,7 @@ class TimedPunch:
     instant: datetime
     direction: Literal["in", "out"]
     effective_at: datetime | None = None
+    standing: PunchStanding = COUNTS  # whether it counts as attendance (`punch_standing`)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class DayPunch:
     @property
     def direction(self) -> str:
         return self.punch.direction
+
+    @property
+    def standing(self) -> PunchStanding:
+        return getattr(self.punch, "standing", COUNTS)
 
     @property
     def after_midnight(self) -> bool:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from engine.attendance.punch_standing import standing_of
 from engine.directory.service import can_view_employee
 from engine.errors import NotFound
 from engine.models import Employee, Punch
@@ -54,6 +55,24 @@ class PunchView:
             return {"status": "not_required"}
         return verification_view(self.punch.face_verification)
 
+    @property
+    def standing(self) -> str:
+        """counts, provisional or excluded (`engine.attendance.punch_standing`)."""
+        return str(standing_of(self.punch).standing)
+
+    @property
+    def standing_reason(self) -> str | None:
+        return standing_of(self.punch).reason
+
+    @property
+    def acceptance(self) -> dict | None:
+        """hr's acceptance of a punch whose face check failed: who, when, why."""
+        row = self.punch.acceptance if self.punch.verification_required else None
+        if row is None:
+            return None
+        return {"accepted_by": row.accepted_by, "accepted_at": row.accepted_at, "reason": row.reason,
+                "verification_status": row.verification_status}
+
 
 def verification_view(row) -> dict:
     """A FaceVerification row (or None, still being written) as the API shows it, with advice per reason."""
@@ -79,7 +98,7 @@ def as_view(punch: Punch, tz: ZoneInfo, site_ref: SiteRef | None = None) -> Punc
 def visible_punch(*, session: Session, viewer: Employee, punch_id: int, tz: ZoneInfo) -> PunchView:
     """A punch its owner, their supervisors, hr or admin may read; anyone else gets the same 404 as a missing id."""
     punch = session.get(Punch, punch_id, options=[joinedload(Punch.employee), joinedload(Punch.site),
-                                                  joinedload(Punch.face_verification)])
+                                                  joinedload(Punch.face_verification), joinedload(Punch.acceptance)])
     if punch is None or not can_view_employee(session=session, viewer=viewer, employee=punch.employee):
         raise NotFound("No punch with this id is visible to you.", code="punch_not_found")
     return as_view(punch, tz)
@@ -94,7 +113,8 @@ def punch_history(*, session: Session, employee: Employee, tz: ZoneInfo, start: 
     if end:
         query = query.where(Punch.effective_at < datetime.combine(end + timedelta(days=1), time.min, tz))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.options(joinedload(Punch.site), selectinload(Punch.face_verification))
+    rows = session.scalars(query.options(joinedload(Punch.site), selectinload(Punch.face_verification),
+                                         selectinload(Punch.acceptance))
                            .order_by(Punch.effective_at.desc(), Punch.id.desc())
                            .limit(page_size).offset((page - 1) * page_size))
     return [as_view(p, tz) for p in rows], total

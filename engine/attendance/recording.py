@@ -81,11 +81,17 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
     Refused (401) when the employee is not active in the directory, or when `token` (the app token
     the punch came with) was revoked or belongs to older credentials: the punch route leaves those
     checks to the chain-end read here, which makes them in the query it runs anyway.
+    Without a selfie it is refused (422 `selfie_required`) while `settings.phone_punch_selfie` is "required".
     With a `selfie`, the punch needs face verification: the selfie, a `pending` verdict and the
     verification job are stored in the session's transaction with the punch (the caller then hands
     the job to the broker). Without one, the punch is the only write and goes in on its own connection.
-    `impossible_travel` compares with the employee's newest punch that has a position.
+    `impossible_travel` compares with the employee's positioned punches just before and just after this
+    one by effective time (an offline punch synced late is compared with its neighbours in time).
     """
+    if selfie is None and settings.selfie_required:
+        raise InvalidInput("A phone punch needs a selfie here: send the punch as multipart/form-data with a "
+                           "`selfie` file.", code="selfie_required",
+                           errors={"selfie": ["A selfie is required with every phone punch."]})
     fingerprint = data.fingerprint()
     if selfie is not None:  # a retry must carry the same photo to count as the same punch
         fingerprint = hashlib.sha256(f"{fingerprint}:{selfie.sha256}".encode()).hexdigest()
@@ -104,17 +110,18 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
             raise Unauthenticated("This sign-in was ended (signed out, revoked or the password changed). "
                                   "Sign in again.", code="token_invalid")
         return _gps_punch(settings=settings, employee_id=employee_id, data=data, recorded_at=recorded_at,
-                          timing=timing, match=match, geocoded=geocoded, previous=end.last_position,
+                          timing=timing, match=match, geocoded=geocoded, neighbours=end.neighbours,
                           verification_required=selfie is not None, idempotency_key=idempotency_key,
                           fingerprint=fingerprint)
 
     try:
         if selfie is None:
             with lone_append_connection(session.get_bind()) as connection:
-                punch = append_built(connection=connection, employee_id=employee_id, build=build, token=token)
+                punch = append_built(connection=connection, employee_id=employee_id, build=build,
+                                     at=timing.effective_at, token=token)
         else:
             punch = append_built(connection=session.connection(), employee_id=employee_id, build=build,
-                                 token=token)
+                                 at=timing.effective_at, token=token)
             attach_selfie(session=session, punch=punch, selfie=selfie, now=recorded_at)
             session.commit()
     except UnknownEmployee as exc:
@@ -137,11 +144,11 @@ def _not_in_directory() -> Unauthenticated:
 
 def _gps_punch(*, settings: Settings, employee_id: int, data: GpsPunchInput, recorded_at: datetime,
                timing: PunchTiming, match: SiteMatch | None, geocoded: str | None,
-               previous: tuple[float, float, datetime] | None, verification_required: bool,
+               neighbours: tuple, verification_required: bool,
                idempotency_key: str | None, fingerprint: str) -> Punch:
-    """The punch row, flagged against the previous position of the chain it is about to join."""
-    impossible = travel_is_impossible(settings=settings, previous=previous, lat=data.latitude, lon=data.longitude,
-                                      at=timing.effective_at)
+    """The punch row, flagged against the positioned punches just before and after it in time."""
+    impossible = any(travel_is_impossible(settings=settings, previous=neighbour, lat=data.latitude,
+                                          lon=data.longitude, at=timing.effective_at) for neighbour in neighbours)
     return Punch(
         employee_id=employee_id, direction=data.direction, source="gps",
         recorded_at=recorded_at, client_time=data.client_time, effective_at=timing.effective_at,

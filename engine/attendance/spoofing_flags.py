@@ -19,7 +19,8 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def travel_is_impossible(*, settings: Settings, previous: tuple[float, float, datetime] | None,
                          lat: float, lon: float, at: datetime) -> bool:
-    """True when reaching (lat, lon) at `at` from the previous punch needs more than the speed limit."""
+    """True when moving between a neighbouring punch (before or after in time) and (lat, lon) at `at`
+    needs more than the speed limit."""
     if previous is None:
         return False
     prev_lat, prev_lon, prev_at = previous

@@ -22,6 +22,11 @@ from face.replay import Fingerprint
 
 log = logging.getLogger(__name__)
 
+# What a rejection means for the record (engine/attendance/punch_standing.py), and what the employee can do.
+NOT_COUNTED_TH = ("การบันทึกเวลานี้ไม่นับเป็นเวลาทำงาน จนกว่าฝ่ายบุคคลจะรับรอง "
+                  "หรือยื่นคำขอกรณีไม่สามารถบันทึกเวลาได้สำหรับวันนั้น")
+NOT_COUNTED_EN = ("This punch does not count as attendance unless hr accepts it; "
+                  "you can file a missed-punch request for that day.")
 # Replay checks look this far back in an employee's selfies; older ones are also past retention.
 PRIOR_SELFIES = 1000
 
@@ -144,6 +149,6 @@ def _notify_rejection(session: Session, settings: Settings, punch_id: int, verdi
     notify(session=session, recipient_id=punch.employee_id, kind="selfie_rejected",
            title_th=f"ภาพเซลฟีไม่ผ่านการตรวจสอบ: บันทึกเวลา{word_th} {at:%d/%m %H:%M}",
            title_en=f"Selfie not accepted: {punch.direction.upper()} punch at {at:%d/%m %H:%M}",
-           body_th="\n".join(reason.advice_th for reason in verdict.reasons),
-           body_en="\n".join(reason.advice_en for reason in verdict.reasons),
+           body_th="\n".join([*(reason.advice_th for reason in verdict.reasons), NOT_COUNTED_TH]),
+           body_en="\n".join([*(reason.advice_en for reason in verdict.reasons), NOT_COUNTED_EN]),
            data={"punch_id": punch_id, "reason_codes": verdict.reason_codes})

@@ -6,7 +6,7 @@ from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES,
                                         VerificationJob)
 from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
-from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch
+from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch, PunchAcceptance
 from engine.models.push import PUSH_OUTCOMES, PushDelivery, PushSubscription
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
@@ -52,6 +52,7 @@ __all__ = [
     "SOURCES",
     "LedgerHead",
     "Punch",
+    "PunchAcceptance",
     "Site",
     "FINISHED_STATUSES",
     "VERIFICATION_STATUSES",

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from engine.db import Base, UTCDateTime
+from engine.db import Base, UTCDateTime, utcnow
 from engine.models.directory import Employee
 from engine.models.sites import Site
 
@@ -60,6 +61,8 @@ class Punch(Base):
     device_local_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
     verify_code: Mapped[int | None] = mapped_column(Integer)
     verify_method: Mapped[str | None] = mapped_column(String(16))
+    # How content_hash was computed (engine/attendance/ledger_hash.py): 1 before issue 10, 2 canonical.
+    hash_format: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
 
     employee: Mapped[Employee] = relationship()
     site: Mapped[Site | None] = relationship()
@@ -74,3 +77,24 @@ class LedgerHead(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), primary_key=True)
     last_punch_id: Mapped[int | None] = mapped_column(ForeignKey("punches.id"))
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PunchAcceptance(Base):
+    """hr's decision that a punch whose selfie check failed counts all the same: who, when and why.
+
+    Written once and never changed (the punch itself stays as it was); the audit record of that decision.
+    """
+
+    __tablename__ = "punch_acceptances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    punch_id: Mapped[int] = mapped_column(ForeignKey("punches.id"), unique=True)
+    accepted_by_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    # The verdict that was overruled (rejected or error), kept with the decision.
+    verification_status: Mapped[str] = mapped_column(String(16))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    accepted_by: Mapped[Employee] = relationship()
+    punch: Mapped[Punch] = relationship(
+        backref=backref("acceptance", uselist=False, viewonly=True, lazy="select"))

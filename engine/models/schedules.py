@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Time
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Time, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db import Base
@@ -18,6 +18,8 @@ class WorkSchedule(Base):
     end_time: Mapped[time] = mapped_column(Time)
     # ISO weekdays joined as digits, Monday=1: "12345" is Monday to Friday.
     weekdays: Mapped[str] = mapped_column(String(7), default="12345")
+    # Shift work: public holidays are ordinary working days on this schedule (still named in the calendar).
+    works_on_holidays: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ScheduleAssignment(Base):

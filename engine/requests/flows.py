@@ -67,7 +67,7 @@ def submit_request(*, session: Session, settings: Settings, requester: Employee,
                    now=None) -> ApprovalRequest:
     """Check and store a new request, then start its process on the current published version."""
     clock = _clock(settings, now)
-    forms.check(session=session, settings=settings, submitted=submitted, now=clock.now)
+    forms.check(session=session, settings=settings, submitted=submitted, now=clock.now, requester_id=requester.id)
     process_id = forms.PROCESS_OF_TYPE[submitted.type]
     request = ApprovalRequest(type=submitted.type, requester_id=requester.id, status="pending",
                               reason=submitted.reason, created_at=clock.now, updated_at=clock.now)
@@ -136,7 +136,8 @@ def resubmit_request(*, session: Session, settings: Settings, employee: Employee
                        code="request_not_returned")
     if submitted.type != request.type:
         raise InvalidInput(f"This is a {request.type} request; its type cannot change.", code="request_type_fixed")
-    forms.check(session=session, settings=settings, submitted=submitted, now=clock.now)
+    forms.check(session=session, settings=settings, submitted=submitted, now=clock.now, requester_id=employee.id,
+                request_id=request.id)
     task = session.scalar(select(InboxTask).where(InboxTask.request_id == request.id, InboxTask.state == "open",
                                                   InboxTask.lane == "requester"))
     if task is None:

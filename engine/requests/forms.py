@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
-from engine.errors import InvalidInput
-from engine.models import ApprovalRequest, MissedPunchRequest, OffsiteRequest, OvertimeRequest
+from engine.errors import Conflict, InvalidInput
+from engine.models import ApprovalRequest, Employee, MissedPunchRequest, OffsiteRequest, OvertimeRequest
 from engine.workflow.clock import is_holiday
 
 PROCESS_OF_TYPE = {"overtime": "overtime_request", "offsite": "offsite_request",
@@ -31,12 +32,17 @@ def _hours(start: time, end: time) -> float:
     return round(minutes / 60, 2)
 
 
-def check(*, session: Session, settings: Settings, submitted: Submitted, now: datetime) -> None:
-    """Refuse fields that make no sense for the type, with a clear, stable error code."""
+def check(*, session: Session, settings: Settings, submitted: Submitted, now: datetime, requester_id: int,
+          request_id: int | None = None) -> None:
+    """Refuse fields that make no sense for the type, with a clear, stable error code.
+
+    `request_id` is the request being edited (on resubmit), which is not its own duplicate.
+    """
     f = submitted.fields
     if submitted.type == "overtime":
         if f["end"] <= f["start"]:
             raise InvalidInput("The overtime must end after it starts (same day).", code="overtime_times_invalid")
+        _refuse_duplicate_overtime(session, requester_id, request_id, f)
     elif submitted.type == "offsite":
         if f["end_date"] < f["start_date"]:
             raise InvalidInput("end_date is before start_date.", code="offsite_dates_invalid")
@@ -56,6 +62,26 @@ def check(*, session: Session, settings: Settings, submitted: Submitted, now: da
                 code="missed_punch_too_old", oldest_allowed=oldest.isoformat())
         if datetime.combine(f["date"], f["time"], zone) > now:
             raise InvalidInput("A missed punch cannot be in the future.", code="missed_punch_in_future")
+
+
+# A request in one of these stands: asking for the same overtime again would count it twice.
+STANDING_STATUSES = ("pending", "returned", "approved")
+
+
+def _refuse_duplicate_overtime(session: Session, requester_id: int, request_id: int | None, f: dict) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # Two submits of the same overtime racing each other: the second waits here and then sees the first.
+        session.execute(select(Employee.id).where(Employee.id == requester_id).with_for_update())
+    query = (select(ApprovalRequest.id).join(OvertimeRequest)
+             .where(ApprovalRequest.requester_id == requester_id, ApprovalRequest.status.in_(STANDING_STATUSES),
+                    OvertimeRequest.work_date == f["date"], OvertimeRequest.planned_start == f["start"],
+                    OvertimeRequest.planned_end == f["end"]).limit(1))
+    if request_id is not None:
+        query = query.where(ApprovalRequest.id != request_id)
+    existing = session.scalar(query)
+    if existing is not None:
+        raise Conflict(f"You already asked for this overtime (request #{existing}, same day and times).",
+                       code="overtime_duplicate", request_id=existing)
 
 
 def create_details(request: ApprovalRequest, fields: dict) -> None:

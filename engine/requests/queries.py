@@ -56,6 +56,10 @@ def timeline(*, session: Session, request: ApprovalRequest) -> list[dict]:
             step["assignee"] = person_ref(session, row.detail.get("assignee_id"))
             step["assignee_group"] = row.detail.get("group")
             step["reason"] = row.detail.get("reason")
+        if row.detail.get("same_approver"):  # decided by the same approver's decision at the step before
+            step["same_approver"] = True
+            step["note_th"] = "ตัดสินโดยผู้อนุมัติคนเดียวกับขั้นก่อนหน้า"
+            step["note_en"] = "decided by the same approver at the previous step"
         behalf = row.detail.get("on_behalf_of")
         if behalf is not None:  # an acting approver decided for a person (id) or a group (name)
             step["on_behalf_of"] = person_ref(session, behalf) if isinstance(behalf, int) else behalf

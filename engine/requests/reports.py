@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from engine.attendance.punch_standing import counts_toward_attendance, standing_of
 from engine.directory.service import is_in_reporting_line_above
 from engine.errors import Forbidden
 from engine.models import ApprovalRequest, Employee, Punch
@@ -26,13 +27,16 @@ def _subject_dates(request: ApprovalRequest) -> tuple[date, date]:
 
 
 def actual_overtime_hours(*, session: Session, request: ApprovalRequest, timezone: str) -> float | None:
-    """Hours of the planned window actually covered by the day's first IN and last OUT; None without both."""
+    """Hours of the planned window actually covered by the day's first IN and last OUT that count
+    (`punch_standing`: a punch whose selfie was rejected is not attendance); None without both."""
     zone = ZoneInfo(timezone)
     d = request.overtime
     day_start = datetime.combine(d.work_date, datetime.min.time(), zone)
-    punches = list(session.scalars(select(Punch).where(
-        Punch.employee_id == request.requester_id, Punch.effective_at >= day_start,
-        Punch.effective_at < day_start + timedelta(days=1)).order_by(Punch.effective_at)))
+    punches = [punch for punch in session.scalars(
+        select(Punch).options(selectinload(Punch.face_verification), selectinload(Punch.acceptance))
+        .where(Punch.employee_id == request.requester_id, Punch.effective_at >= day_start,
+               Punch.effective_at < day_start + timedelta(days=1)).order_by(Punch.effective_at))
+        if counts_toward_attendance(standing_of(punch))]
     ins = [p.effective_at for p in punches if p.direction == "in"]
     outs = [p.effective_at for p in punches if p.direction == "out"]
     if not ins or not outs:

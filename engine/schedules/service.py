@@ -8,7 +8,9 @@ Resolution for one employee and day, first match wins:
    has edited that row; the built-in values apply when the row does not exist yet).
 
 A day in the holidays table is a `holiday` whatever the schedule says, even on a weekend, so
-the calendar can show its name. Otherwise a day outside the schedule's weekdays is a `weekend`.
+the calendar can show its name, unless the schedule works on holidays (shift work): then the day
+is judged by the schedule's weekdays and hours as any other, and still carries the holiday's name.
+Otherwise a day outside the schedule's weekdays is a `weekend`.
 """
 from __future__ import annotations
 
@@ -62,6 +64,7 @@ class _Hours:
     start: time
     end: time
     weekdays: str
+    works_on_holidays: bool = False
 
 
 _BUILT_IN_DEFAULT = _Hours(DEFAULT_SCHEDULE_NAME, DEFAULT_START, DEFAULT_END, DEFAULT_WEEKDAYS)
@@ -79,11 +82,12 @@ def ensure_default_schedule(*, session: Session) -> WorkSchedule:
 
 
 def define_schedule(*, session: Session, name: str, start: time, end: time,
-                    weekdays: str = DEFAULT_WEEKDAYS) -> WorkSchedule:
-    """Create the named schedule, or change its hours and weekdays if it exists.
+                    weekdays: str = DEFAULT_WEEKDAYS, works_on_holidays: bool = False) -> WorkSchedule:
+    """Create the named schedule, or change its hours and weekdays if it exists (no commit).
 
     `weekdays` are ISO weekday digits, Monday=1: "12345" is Monday to Friday. An end before
-    the start is a night shift ending the next morning.
+    the start is a night shift ending the next morning. With `works_on_holidays` public holidays
+    are working days on this schedule (shift work).
     """
     name = name.strip()
     if not name:
@@ -98,6 +102,7 @@ def define_schedule(*, session: Session, name: str, start: time, end: time,
         schedule = WorkSchedule(name=name)
         session.add(schedule)
     schedule.start_time, schedule.end_time, schedule.weekdays = start, end, "".join(sorted(weekdays))
+    schedule.works_on_holidays = works_on_holidays
     session.flush()
     return schedule
 
@@ -177,7 +182,8 @@ def _default_hours(session: Session) -> _Hours:
 
 
 def _hours(schedule: WorkSchedule) -> _Hours:
-    return _Hours(schedule.name, schedule.start_time, schedule.end_time, schedule.weekdays)
+    return _Hours(schedule.name, schedule.start_time, schedule.end_time, schedule.weekdays,
+                  bool(schedule.works_on_holidays))
 
 
 def _hours_on(day: date, candidates: list[list[ScheduleAssignment]]) -> _Hours | None:
@@ -189,9 +195,9 @@ def _hours_on(day: date, candidates: list[list[ScheduleAssignment]]) -> _Hours |
 
 
 def _day_schedule(day: date, hours: _Hours, holiday: Holiday | None) -> DaySchedule:
-    if holiday is not None:
-        return DaySchedule(day, "holiday", hours.name, holiday_name_th=holiday.name_th,
-                           holiday_name_en=holiday.name_en)
+    names = {"holiday_name_th": holiday.name_th, "holiday_name_en": holiday.name_en} if holiday else {}
+    if holiday is not None and not hours.works_on_holidays:
+        return DaySchedule(day, "holiday", hours.name, **names)
     if str(day.isoweekday()) not in hours.weekdays:
-        return DaySchedule(day, "weekend", hours.name)
-    return DaySchedule(day, "workday", hours.name, hours.start, hours.end)
+        return DaySchedule(day, "weekend", hours.name, **names)
+    return DaySchedule(day, "workday", hours.name, hours.start, hours.end, **names)

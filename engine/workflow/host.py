@@ -23,6 +23,7 @@ from engine.workflow.assignment import HR_GROUP, active_delegators, hr_member_id
 from engine.workflow.clock import script_engine_at
 from engine.workflow.parsing import SERIALIZER_VERSION
 from engine.workflow.projection import Projector
+from engine.workflow.repeated_steps import carry_decision
 from engine.workflow.versions import CurrentVersion, loaded_spec
 
 # Called after every step with the instance and its events, still inside the transaction:
@@ -171,7 +172,10 @@ def _lock_for_task(session: Session, task_id: int) -> ProcessInstance | None:
 
 def complete_task(*, session: Session, task_id: int, employee: Employee, form: Mapping[str, Any],
                   clock: HostClock, hook: StepHook | None = None) -> InboxTask:
-    """Complete one READY user task for its assignee (or their acting approver) and run on."""
+    """Complete one READY user task for its assignee (or their acting approver) and run on.
+
+    A next step that falls to the same approver is decided by the same decision (`repeated_steps`).
+    """
     instance = _lock_for_task(session, task_id)
     # Read after the lock, so a racing approver's completion is already visible; the request comes
     # in the same statement because the visibility check and the step hook both need it.
@@ -189,6 +193,8 @@ def complete_task(*, session: Session, task_id: int, employee: Employee, form: M
         raise _already_done(session, task) from exc
     except runtime.FormRejected as exc:
         raise InvalidInput(str(exc), code="task_form_invalid", allowed_decisions=task.decisions) from exc
+    events = carry_decision(session=session, wf=wf, request=request, decided=task, actor=employee, form=dict(form),
+                            events=events, run=_run)
     acting_for_someone = task.assignee_id != employee.id and not (
         task.assignee_group == HR_GROUP and HR_GROUP in employee.roles)
     if acting_for_someone:

@@ -2,6 +2,13 @@
 
 Runs inside the host's transaction, so the state, the inbox and the messages either all change
 or none does.
+
+Notifications say what happened, once per event: each host operation tells the requester one
+thing, decided from all of its events (`_tell_requester`): approved, rejected, cancelled (unless
+they cancelled it themselves), returned to them for revision, or moved on to the next approver.
+An approver is told of a task that waits for them, reminded of it, and told when it was withdrawn
+because the request was cancelled; a step decided by the same approver's previous decision
+(`repeated_steps`) tells nobody that it awaits them.
 """
 from __future__ import annotations
 
@@ -11,21 +18,17 @@ from datetime import datetime
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
-from engine.models import (ApprovalRequest, InboxTask, Notification, OutboxMessage, ProcessInstance,
+from engine.models import (ApprovalRequest, Employee, InboxTask, Notification, OutboxMessage, ProcessInstance,
                            WorkflowEventRow)
 from engine.models.notifications import CONTENT_COLUMNS
 from engine.workflow.assignment import recipients, resolve_lane
+from engine.workflow.repeated_steps import SAME_APPROVER
 from engine.workflow.runtime import UserTaskView, WorkflowEvent
 
 TYPE_NAMES = {
     "overtime": ("การทำงานล่วงเวลา", "Overtime"),
     "offsite": ("การทำงานนอกสถานที่", "Off-site work"),
     "missed_punch": ("คำขอกรณีไม่สามารถบันทึกเวลาได้", "Missed punch"),
-}
-DECISION_NAMES = {
-    "approve": ("อนุมัติ", "approved"), "reject": ("ไม่อนุมัติ", "rejected"),
-    "return": ("ส่งกลับให้แก้ไข", "returned for revision"), "resubmit": ("ส่งใหม่", "resubmitted"),
-    "cancel": ("ยกเลิก", "cancelled"),
 }
 OUTCOME_NAMES = {"approved": ("อนุมัติแล้ว", "approved"), "rejected": ("ไม่อนุมัติ", "rejected"),
                  "cancelled": ("ยกเลิกแล้ว", "cancelled")}
@@ -74,6 +77,9 @@ class Projector:
         self.audits: list[dict] = []
         self.messages: list[dict] = []
         self.closing_instance_id: int | None = None
+        self._decided_now: set[str] = set()
+        self._withdrawn: list[InboxTask] = []
+        self._return_comment = ""
 
     def audit(self, kind: str, *, bpmn_id=None, lane=None, decision=None, comment=None, actor_id=None,
               detail=None) -> None:
@@ -122,8 +128,45 @@ class Projector:
         return self.known_tasks[task_guid]
 
     def apply(self, events: list[WorkflowEvent]) -> None:
+        self._decided_now = {e.task_id for e in events if e.kind == "decision" and e.detail.get(SAME_APPROVER)}
+        self._withdrawn = []
         for event in events:
             getattr(self, f"_on_{event.kind}")(event)
+        self._tell_requester(events)
+
+    def _tell_requester(self, events: list[WorkflowEvent]) -> None:
+        """One notification to the requester for this operation, saying what really happened."""
+        th, en = _label(self.request)
+        decisions = [e for e in events if e.kind == "decision" and e.lane != "requester"]
+        comment = (decisions[-1].detail.get("comment") or "") if decisions else ""
+        finished = next((e for e in events if e.kind == "finished"), None)
+        if finished is not None:
+            outcome = finished.detail.get("outcome")
+            if outcome == "cancelled":
+                self._tell_withdrawn(th, en)
+            if outcome in OUTCOME_NAMES and not (outcome == "cancelled" and self.actor_id == self.request.requester_id):
+                oth, oen = OUTCOME_NAMES[outcome]
+                self.message(self.request.requester_id, f"request_{outcome}", f"{th}: {oth}", f"{en}: {oen}",
+                             comment, comment, outcome=outcome)
+            return
+        approved = [e for e in decisions if e.detail.get("decision") == "approve"]
+        waiting = [task for task in self.known_tasks.values()
+                   if task is not None and task.state == "open" and task.lane != "requester"]
+        if approved and waiting:
+            task = waiting[-1]
+            who = self.session.get(Employee, task.assignee_id) if task.assignee_id else None
+            name_th = who.name_th if who else "ฝ่ายบุคคล"
+            name_en = (who.name_en or who.name_th) if who else "hr"
+            self.message(self.request.requester_id, "request_forwarded",
+                         f"{th}: อนุมัติขั้นนี้แล้ว ส่งต่อให้ {name_th} พิจารณาต่อ",
+                         f"{en}: approved at this step and moved on to {name_en} for the next decision",
+                         comment, comment, task_id=task.id)
+
+    def _tell_withdrawn(self, th: str, en: str) -> None:
+        for task in self._withdrawn:
+            for recipient in recipients(session=self.session, task=task):
+                self.message(recipient, "task_withdrawn", f"{th} ถูกยกเลิกแล้ว ไม่ต้องพิจารณา",
+                             f"{en} was cancelled; no decision is needed", task_id=task.id)
 
     def _on_task_ready(self, event: WorkflowEvent) -> None:
         view = self.views.get(event.task_id)
@@ -141,10 +184,13 @@ class Projector:
                    detail={"task_id": task.id, "assignee_id": who.assignee_id, "group": who.group,
                            "reason": who.reason})
         th, en = _label(self.request)
+        if event.task_id in self._decided_now:
+            return  # decided at once by the same approver's previous decision: it awaits nobody
         for recipient in recipients(session=self.session, task=task):
             if event.lane == "requester":
+                comment = self._return_comment
                 self.message(recipient, "request_returned", f"{th} ถูกส่งกลับให้แก้ไข",
-                             f"{en} was returned to you for revision", task_id=task.id)
+                             f"{en} was returned to you for revision", comment, comment, task_id=task.id)
             else:
                 self.message(recipient, "task_assigned", f"{th} รอการพิจารณา", f"{en} awaits your decision",
                              self.request.requester.name_th, self.request.requester.name_en or "", task_id=task.id)
@@ -155,19 +201,19 @@ class Projector:
         if task is not None:
             task.state, task.completed_by_id, task.completed_at = "completed", self.actor_id, self.now
             task.decision, task.comment = decision, comment
-        acting = {"on_behalf_of": event.detail["on_behalf_of"]} if "on_behalf_of" in event.detail else {}
+        detail = {key: event.detail[key] for key in ("on_behalf_of", SAME_APPROVER, "previous_step")
+                  if key in event.detail}
         self.audit("decision", bpmn_id=event.bpmn_id, lane=event.lane, decision=decision, comment=comment,
-                   actor_id=self.actor_id, detail=acting)
-        if event.lane != "requester" and decision in DECISION_NAMES:
-            th, en = _label(self.request)
-            dth, den = DECISION_NAMES[decision]
-            self.message(self.request.requester_id, "request_decision", f"{th}: {dth}", f"{en}: {den}",
-                         comment or "", comment or "", decision=decision)
+                   actor_id=self.actor_id, detail=detail)
+        if decision == "return":
+            self._return_comment = comment or ""
 
     def _on_task_closed(self, event: WorkflowEvent) -> None:
         task = self._task(event.task_id)
         if task is not None and task.state == "open":
             task.state, task.completed_at = "closed", self.now
+            if task.lane != "requester":
+                self._withdrawn.append(task)
         self.audit("task_closed", bpmn_id=event.bpmn_id, lane=event.lane)
 
     def _on_reminder(self, event: WorkflowEvent) -> None:
@@ -192,8 +238,3 @@ class Projector:
         # Any other open row (the inbox should hold none) closes too, in `write`, without loading it.
         self.closing_instance_id = self.instance.id
         self.audit("finished", decision=outcome, detail={"outcome": outcome})
-        if outcome in OUTCOME_NAMES:
-            th, en = _label(self.request)
-            oth, oen = OUTCOME_NAMES[outcome]
-            self.message(self.request.requester_id, f"request_{outcome}", f"{th}: {oth}", f"{en}: {oen}",
-                         outcome=outcome)

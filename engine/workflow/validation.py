@@ -127,8 +127,11 @@ def _check_timer(filename, node, problems):
         else:
             TimerEventDefinition.parse_iso_recurring_interval(value)
     except Exception as exc:  # noqa: BLE001 - Spiff raises bare Exception('Invalid duration')
+        hint = ""
+        if kind == "timeDate" and isinstance(value, str) and value.upper().startswith("P"):
+            hint = "; a duration such as 'PT48H' needs a time-duration timer (timeDuration), not a time date"
         problems.append(Problem(filename, node.sourceline, _owner_id(node),
-                                f"timer {kind} {value!r} is not valid ISO 8601: {exc}"))
+                                f"timer {kind} {value!r} is not valid ISO 8601: {exc}{hint}"))
 
 
 def _lint_bpmn(filename: str, root, known_lanes: Iterable[str], problems: list[Problem]) -> None:

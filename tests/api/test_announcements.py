@@ -188,12 +188,15 @@ def test_withdrawn_and_expired_announcements_disappear_and_unread_notifications_
     assert [a["id"] for a in expired["items"]] == [short["id"]] and expired["total"] == 1
 
 
-def test_times_without_an_offset_are_the_organisations_local_time(org):
-    made = publish(org["hr"], "อนาคต", publish_at="2030-01-01T09:00:00", expires_at="2030-01-31T16:30:00+07:00")
+def test_times_keep_their_offset_and_a_time_without_one_is_refused(org):
+    made = publish(org["hr"], "อนาคต", publish_at="2030-01-01T09:00:00+07:00", expires_at="2030-01-31T09:30:00Z")
     assert made["publish_at"] == "2030-01-01T02:00:00+00:00"
     assert made["expires_at"] == "2030-01-31T09:30:00+00:00"
     assert made["state"] == "scheduled" and made["announced_at"] is None
     assert made["author"] == {"code": "10201", "name_th": "นางกาญจนา มั่นคง"} and made["for_everyone"] is True
+    naive = org["hr"].post("/api/announcements", json={"title": "x", "publish_at": "2030-01-01T09:00:00"})
+    assert (naive.status_code, naive.json()["code"]) == (422, "validation_failed")
+    assert "publish_at" in naive.json()["errors"]
 
 
 @pytest.mark.parametrize("body, status, code", [
@@ -210,7 +213,8 @@ def test_times_without_an_offset_are_the_organisations_local_time(org):
      "expiry_before_publish"),
     ({"title": "ok", "publish_at": "2019-01-01T00:00:00Z", "expires_at": "2020-01-01T00:00:00Z"}, 422,
      "expiry_in_past"),
-    ({"title": "ok", "publish_at": "2563-01-01T00:00:00"}, 422, "date_out_of_range"),  # a BE year typed as CE
+    ({"title": "ok", "publish_at": "2563-01-01T00:00:00+07:00"}, 422, "validation_failed"),  # a BE year as CE
+    ({"title": "ok", "publish_at": "1999-01-01T00:00:00+07:00"}, 422, "date_out_of_range"),
     ({"title": "ok", "pinned": "maybe"}, 422, "validation_failed"),
 ])
 def test_bad_announcements_get_a_problem_with_a_stable_code(org, body, status, code):

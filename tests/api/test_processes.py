@@ -49,7 +49,7 @@ def test_analyst_adds_hr_after_the_supervisor(api, demo_org):
     assert "flow_supervisor_approve" in {e["id"] for e in diff["changed"]}
     assert analyst.get("/api/processes/overtime_request/versions/1/diff/9").status_code == 404
 
-    after = submit(employee, overtime())  # started on version 2: supervisor, then hr
+    after = submit(employee, overtime("19:00", "20:00"))  # started on version 2: supervisor, then hr
     decide(supervisor, after["id"], "approve")
     assert status_of(employee, after["id"]) == "pending"
     decide(hr, after["id"], "approve")

@@ -7,7 +7,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from engine.attendance.ledger import verify_chains
+from engine.attendance.ledger_audit import verify_chains
 from tests.support.api_client import ApiClient
 
 OFFICE = {"latitude": 13.8620, "longitude": 100.5125, "accuracy_m": 10}
@@ -43,8 +43,8 @@ def test_simultaneous_punches_of_one_employee_all_land_on_one_unbroken_chain(api
     assert history["total"] == 12
     assert sorted(item["note"] for item in history["items"]) == sorted(body["note"] for body, _ in bodies)
     with session_factory() as session:
-        checked, broken = verify_chains(session=session)
-    assert (checked, broken) == (12, [])
+        audit = verify_chains(session=session)
+    assert (audit.chains, audit.punches, audit.broken) == (1, 12, [])
 
 
 def test_retries_racing_their_original_store_one_punch(api, moc_site, session_factory):
@@ -56,7 +56,8 @@ def test_retries_racing_their_original_store_one_punch(api, moc_site, session_fa
     assert len({reply.json()["id"] for reply in replies}) == 1
     assert api.login("employee1").get("/api/me/punches").json()["total"] == 1
     with session_factory() as session:
-        assert verify_chains(session=session) == (1, [])
+        audit = verify_chains(session=session)
+    assert (audit.punches, audit.broken) == (1, [])
 
 
 def test_a_different_body_racing_under_the_same_key_is_refused(api, moc_site):

@@ -138,6 +138,26 @@ def test_impossible_travel_flag(api, moc_site):
     assert chiang_mai.json()["flags"] == ["impossible_travel"]
 
 
+def test_impossible_travel_compares_by_the_time_of_the_punch_not_its_arrival(api, moc_site):
+    """Offline punches synced out of order: each is compared with its neighbours in time, on both sides."""
+    client = api.login("employee1")
+    hours_ago = lambda hours: (now_utc() - timedelta(hours=hours)).isoformat()  # noqa: E731
+    chiang_mai = dict(latitude=18.7883, longitude=98.9853)
+    first = client.post("/api/punches", json=punch_body(client_time=hours_ago(30), offline=True, **chiang_mai))
+    later = client.post("/api/punches", json=punch_body(direction="out", client_time=hours_ago(2), offline=True))
+    assert first.json()["flags"] == later.json()["flags"] == []  # 680 km in 28 hours
+    # Made an hour after the Chiang Mai punch, in Bangkok, and synced last: by arrival it would be compared
+    # with the Bangkok punch just before it (no move at all); by time, with Chiang Mai an hour earlier.
+    synced_late = client.post("/api/punches", json=punch_body(client_time=hours_ago(29), offline=True))
+    assert synced_late.status_code == 201 and synced_late.json()["flags"] == ["impossible_travel"]
+    # And a punch whose next neighbour in time is far away is flagged too (the neighbour after it).
+    before_chiang_mai = client.post("/api/punches", json=punch_body(client_time=hours_ago(30.5), offline=True))
+    assert before_chiang_mai.json()["flags"] == ["impossible_travel"]
+    # Synced late between two Bangkok punches, in Bangkok: nothing to flag.
+    quiet = client.post("/api/punches", json=punch_body(direction="out", client_time=hours_ago(1), offline=True))
+    assert quiet.json()["flags"] == []
+
+
 def test_short_hop_is_not_impossible_travel(api, moc_site):
     client = api.login("employee1")
     client.post("/api/punches", json=punch_body())

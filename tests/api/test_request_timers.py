@@ -51,8 +51,8 @@ def test_the_hr_step_gets_its_own_reminder(api, demo_org, session_factory, setti
 @requires_postgres
 def test_two_schedulers_never_fire_a_timer_twice(api, demo_org, session_factory, settings):
     count = 8
-    for name in ("employee1", "employee2", "employee3", "employee4") * 2:
-        submit(api.login(name), overtime())
+    for round_, name in enumerate(("employee1", "employee2", "employee3", "employee4") * 2):
+        submit(api.login(name), overtime(*(("17:00", "18:00"), ("18:00", "19:00"))[round_ // 4]))
     later = utcnow() + timedelta(days=8)
     barrier = threading.Barrier(2)
     ticked = []

@@ -20,11 +20,11 @@ def test_approval_creates_a_request_punch_in_the_ledger(api, demo_org, session_f
     assert punch["source"] == "request" and punch["request_id"] == created["id"]
     assert punch["direction"] == "in" and punch["date"] == day.isoformat() and punch["time"] == "08:25"
 
-    from engine.attendance.ledger import verify_chains
+    from engine.attendance.ledger_audit import verify_chains
 
     with session_factory() as session:
-        checked, broken = verify_chains(session=session)
-    assert checked == 1 and broken == []
+        audit = verify_chains(session=session)
+    assert audit.punches == 1 and audit.broken == []
 
 
 def test_rejection_creates_no_punch(api, demo_org):

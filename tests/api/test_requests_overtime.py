@@ -26,7 +26,7 @@ def test_supervisor_approves_short_overtime(api, demo_org):
     assert employee.get("/api/me/requests?status=pending").json() == []
 
     notes = employee.get("/api/me/notifications").json()["items"]
-    assert {"request_decision", "request_approved"} <= {n["kind"] for n in notes}
+    assert [(n["kind"], n["body_en"]) for n in notes] == [("request_approved", "ok")]  # one decision, one notice
     assert "task_assigned" in {n["kind"] for n in supervisor.get("/api/me/notifications").json()["items"]}
 
 
@@ -119,3 +119,18 @@ def test_submit_checks_fields_per_type(api, demo_org):
     backwards = employee.post("/api/requests", json=overtime("19:00", "17:00"))
     assert backwards.status_code == 422 and backwards.json()["code"] == "overtime_times_invalid"
     assert employee.post("/api/requests", json={"type": "leave"}).status_code == 422
+
+
+def test_the_same_overtime_twice_is_409(api, demo_org):
+    employee, supervisor = api.login("employee1"), api.login("supervisor")
+    first = submit(employee, overtime("17:00", "19:00"))
+    again = employee.post("/api/requests", json=overtime("17:00", "19:00"))
+    assert again.status_code == 409 and again.json()["code"] == "overtime_duplicate"
+    assert again.json()["request_id"] == first["id"]
+    decide(supervisor, first["id"], "approve")
+    assert employee.post("/api/requests", json=overtime("17:00", "19:00")).status_code == 409  # approved stands too
+    # Other times the same day, or someone else's, are no duplicate; a rejected one may be asked again.
+    later = submit(employee, overtime("19:00", "20:00"))
+    submit(api.login("employee2"), overtime("17:00", "19:00"))
+    decide(supervisor, later["id"], "reject")
+    submit(employee, overtime("19:00", "20:00"))

@@ -51,4 +51,6 @@ def test_cancel_while_pending_creates_nothing(api, demo_org, kind):
     assert [s["kind"] for s in detail["timeline"]][-1] == "finished"
     assert supervisor.get("/api/tasks").json() == []
     assert employee.get("/api/me/punches").json()["total"] == 0
-    assert "request_cancelled" in [n["kind"] for n in employee.get("/api/me/notifications").json()["items"]]
+    # The requester cancelled it themself and is told nothing; the supervisor hears the task was withdrawn.
+    assert employee.get("/api/me/notifications").json()["items"] == []
+    assert "task_withdrawn" in [n["kind"] for n in supervisor.get("/api/me/notifications").json()["items"]]

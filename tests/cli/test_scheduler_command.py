@@ -13,3 +13,10 @@ def test_scheduler_once(database_url, clean_db):
     assert result.exit_code == 0, result.output
     assert "bpmn timers: 0" in result.output
     assert "selfie verification sweep:" in result.output and "silent devices: 0" in result.output
+
+
+def test_the_scheduler_warns_of_a_year_without_holidays(database_url, clean_db):
+    result = CliRunner().invoke(main, ["scheduler", "--once"], env={"OPSTA_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    assert "warning: no public holidays are loaded for" in result.stderr
+    assert "public holidays loaded: {'years_without_holidays': [" in result.output

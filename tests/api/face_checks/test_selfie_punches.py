@@ -85,13 +85,16 @@ def test_rejection_notifies_the_employee_and_shows_in_the_supervisors_calendar(o
     notice = inbox["items"][0]
     assert notice["kind"] == "selfie_rejected"
     assert "เซลฟี" in notice["title_th"] and "Selfie" in notice["title_en"]
-    assert notice["body_en"] and notice["body_th"]
+    assert "does not count as attendance" in notice["body_en"] and "ไม่นับเป็นเวลาทำงาน" in notice["body_th"]
     code = demo_org["employee1"].code
     month = punch["date"][:7]
     calendar = api.login("supervisor").get(f"/api/employees/{code}/calendar", params={"month": month}).json()
     shown = [p for day in calendar["days"] for p in day["punches"] if p["id"] == punch["id"]]
     assert shown and shown[0]["verification"]["status"] == "rejected"
     assert reasons(shown[0]["verification"]) == ["mismatch"]
+    assert (shown[0]["standing"], shown[0]["standing_reason"]) == ("excluded", "selfie_rejected")
+    day = next(day for day in calendar["days"] if day["date"] == punch["date"])
+    assert [e["id"] for e in day["excluded_punches"]] == [punch["id"]]
     assert api.login("supervisor").get(f"/api/punches/{punch['id']}/selfie").status_code == 200
     assert api.login("employee2").get(f"/api/punches/{punch['id']}/selfie").status_code == 404
 

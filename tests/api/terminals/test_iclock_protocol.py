@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from devices.replies import parse_handshake_reply
-from engine.attendance.ledger import verify_chains
+from engine.attendance.ledger_audit import verify_chains
 from engine.models import Punch
 from tests.support.terminals import EMP1, EMP2
 
@@ -95,8 +95,8 @@ def test_a_resent_batch_creates_nothing_twice(api, register, simulator, session_
     device.upload_punches()
     assert punch_count(session_factory) == 6
     with session_factory() as s:
-        checked, broken = verify_chains(session=s)
-    assert checked == 6 and broken == []
+        audit = verify_chains(session=s)
+    assert audit.punches == 6 and audit.broken == []
 
 
 def test_a_database_error_answers_non_200_and_the_resend_is_stored(api, register, simulator, session_factory,
@@ -248,5 +248,19 @@ def test_terminals_posting_at_once_keep_every_ledger_chain_intact(api, register,
     assert gps.status_code == 201
     assert punch_count(session_factory) == 3 * 60
     with session_factory() as s:
-        checked, broken = verify_chains(session=s)
-    assert checked == 3 * 60 + 1 and broken == []
+        audit = verify_chains(session=s)
+    assert audit.punches == 3 * 60 + 1 and audit.broken == []
+
+
+def test_a_nul_in_a_pin_keeps_the_line_for_review_and_stores_the_rest(api, register, device_admin, session_factory):
+    register("NUL001")
+    body = f"{EMP1}\t2026-09-01 08:45:00\t0\t15\n1000\x005\t2026-09-01 08:46:00\t0\t15\n"
+    reply = requests.post(f"{api.base_url}/iclock/cdata?SN=NUL001&table=ATTLOG", data=body.encode())
+    assert (reply.status_code, reply.text) == (200, "OK")
+    assert punch_count(session_factory) == 1
+    unmatched = device_admin.get("/api/devices/NUL001/unmatched-records").json()["items"]
+    assert [item["reason"] for item in unmatched] == ["malformed line: bad PIN"]
+    assert "\x00" not in unmatched[0]["raw_line"]
+    # A NUL in the query string is refused at the door, as a status the terminal understands.
+    refused = requests.get(f"{api.base_url}/iclock/getrequest", params={"SN": "NUL001\x00"})
+    assert refused.status_code == 400 and refused.headers["Content-Type"].startswith("text/plain")

@@ -244,3 +244,36 @@ def test_schedule_service_days_are_accepted_as_hours():
     weekend = DaySchedule(day=MONDAY, kind="weekend", schedule_name="default")
     assert status_of(punches(("08:45", "in"), ("16:30", "out")), schedule=workday).status == Status.LATE
     assert status_of([], schedule=weekend).status == Status.WEEKEND
+
+
+def with_standing(day_punch: DayPunch, **verdict) -> DayPunch:
+    from dataclasses import replace
+
+    from engine.attendance.punch_standing import punch_standing
+
+    standing = punch_standing(verification_required=True, **verdict)
+    return replace(day_punch, punch=replace(day_punch.punch, standing=standing))
+
+
+def test_an_out_whose_selfie_was_rejected_is_excluded_and_the_day_says_why():
+    day_in, day_out = punches(("08:25", "in"), ("16:35", "out"))
+    result = status_of([day_in, with_standing(day_out, verification_status="rejected", accepted=False)])
+    assert result.status == Status.INCOMPLETE and result.missing == ("out",)
+    assert [(e.direction, e.reason) for e in result.excluded] == [("out", "selfie_rejected")]
+    assert result.last_out is None and result.worked_minutes is None
+
+
+def test_an_accepted_rejection_and_a_failed_check_follow_the_rule():
+    day_in, day_out = punches(("08:25", "in"), ("16:35", "out"))
+    accepted = status_of([day_in, with_standing(day_out, verification_status="rejected", accepted=True)])
+    assert accepted.status == Status.NORMAL and accepted.excluded == ()
+    errored = status_of([with_standing(day_in, verification_status="error", accepted=False), day_out])
+    assert errored.status == Status.INCOMPLETE and errored.missing == ("in",)
+    assert errored.excluded[0].reason == "verification_error"
+
+
+def test_a_pending_selfie_counts_provisionally():
+    day_in, day_out = punches(("08:25", "in"), ("16:35", "out"))
+    result = status_of([day_in, with_standing(day_out, verification_status="pending", accepted=False)])
+    assert result.status == Status.NORMAL and result.provisional and not result.final
+    assert result.last_out == at("16:35")

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy import func, select
 
-from engine.attendance.ledger import verify_chains
+from engine.attendance.ledger_audit import verify_chains
 from engine.models import ApprovalRequest, Punch
 from engine.requests import forms
 from engine.requests.effects import apply_outcome, offsite_days
@@ -35,7 +35,8 @@ def test_an_approved_missed_punch_is_appended_to_the_ledger_once(db_session, add
                                                                              "ลืมบันทึกเวลา")
     assert punch.effective_at == datetime(2026, 9, 8, 9, 35, tzinfo=timezone.utc)
     assert db_session.scalar(select(func.count(Punch.id))) == 1 and rejected.missed_punch.punch_id is None
-    assert verify_chains(session=db_session) == (1, [])
+    audit = verify_chains(session=db_session)
+    assert (audit.chains, audit.punches, audit.broken) == (1, 1, [])
 
 
 def test_offsite_days_are_the_approved_ones_within_the_range(db_session, add_employee):

@@ -13,7 +13,8 @@ NOW = datetime(2026, 9, 9, 3, 0, tzinfo=timezone.utc)  # Wednesday 10:00 in Bang
 
 def refused(settings, type_: str, **fields) -> str:
     with pytest.raises(InvalidInput) as error:
-        forms.check(session=None, settings=settings, submitted=forms.Submitted(type_, "why", fields), now=NOW)
+        forms.check(session=None, settings=settings, submitted=forms.Submitted(type_, "why", fields), now=NOW,
+                    requester_id=1)
     return error.value.code
 
 
@@ -33,10 +34,10 @@ def test_a_missed_punch_may_go_back_as_far_as_the_setting_allows(settings):
     days_back = settings.missed_punch_max_days_back
     oldest = date(2026, 9, 9).toordinal() - days_back
     fields = dict(time=time(8, 30), direction="in", reason_code="forgot")
-    forms.check(session=None, settings=settings, now=NOW,
+    forms.check(session=None, settings=settings, now=NOW, requester_id=1,
                 submitted=forms.Submitted("missed_punch", "why", {**fields, "date": date.fromordinal(oldest)}))
     assert refused(settings, "missed_punch", date=date.fromordinal(oldest - 1), **fields) == "missed_punch_too_old"
-    forms.check(session=None, settings=replace(settings, missed_punch_max_days_back=days_back + 1), now=NOW,
+    forms.check(session=None, settings=replace(settings, missed_punch_max_days_back=days_back + 1), now=NOW, requester_id=1,
                 submitted=forms.Submitted("missed_punch", "why", {**fields, "date": date.fromordinal(oldest - 1)}))
 
 

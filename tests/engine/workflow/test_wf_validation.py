@@ -169,3 +169,15 @@ def test_check_sources_raises_with_every_problem(sources):
         check_sources(broken)
     assert len(error.value.problems) == 2
     assert "overtime.bpmn:" in str(error.value) and "offsite.bpmn:" in str(error.value)
+
+
+def test_the_readme_duration_example_publishes_and_a_duration_as_a_time_date_is_explained(sources):
+    """bpmn/README.md: "PT48H" works as a time-duration timer; as a time date it is refused with a hint."""
+    timer = '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">working_days_after(3)</bpmn:timeDate>'
+    example = '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"PT48H"</bpmn:timeDuration>'
+    from pathlib import Path
+
+    assert example in (Path(__file__).resolve().parents[3] / "bpmn" / "README.md").read_text(encoding="utf-8")
+    assert validate_sources(edited(sources, "overtime.bpmn", timer, example)) == []
+    [problem] = validate_sources(edited(sources, "overtime.bpmn", ">working_days_after(3)<", '>"PT48H"<'))
+    assert problem.element_id == "supervisor_reminder_timer" and "timeDuration" in problem.message

@@ -3,8 +3,8 @@
 Announcements with their target units and recipients (one notification each, read marks); browsers'
 push subscriptions and the push outbox.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009_records
 Create Date: 2026-12-01 20:49:40.204494
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import engine.db
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009_records'
 branch_labels = None
 depends_on = None
 
