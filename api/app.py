@@ -19,6 +19,8 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
+from engine.push.queue import push_queue, send_after_commit
+from engine.push.vapid import vapid_problems
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
 from web.mount import register_web
@@ -79,8 +81,12 @@ def _context(settings: Settings) -> OpstaContext:
 
         broker_ping = redis.Redis.from_url(settings.broker_url, socket_timeout=2, socket_connect_timeout=2).ping
     oidc_verifier = _oidc_verifier(settings)
+    # Every notification this process commits hands its pushes to the `push` queue.
+    pushes = push_queue(settings=settings, session_factory=session_factory)
+    send_after_commit(session_factory=session_factory, queue=pushes)
     return OpstaContext(settings=settings, engine=engine, session_factory=session_factory, geofence=geofence,
                         face_queue=face_queue(settings=settings, session_factory=session_factory),
+                        push_queue=pushes,
                         oidc_verifier=oidc_verifier,
                         logout_token_verifier=_logout_token_verifier(settings, oidc_verifier),
                         broker_ping=broker_ping)
@@ -95,7 +101,7 @@ def _swagger_static(filename):
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
-    problems = settings.startup_problems()
+    problems = settings.startup_problems() + vapid_problems(settings)
     if problems:
         raise RuntimeError(" ".join(problems))
     app = Flask(__name__, static_folder=None)  # static files belong to the web blueprint

@@ -13,6 +13,7 @@ from api.auth.oidc_tokens import OidcTokenVerifier
 from engine.attendance.recording import Geofence
 from engine.config import Settings
 from engine.face_checks.queue import FaceQueue
+from engine.push.queue import PushQueue
 
 
 @dataclass
@@ -24,6 +25,7 @@ class OpstaContext:
     session_factory: sessionmaker[Session]
     geofence: Geofence  # the site index and reverse geocoder punches are tagged with
     face_queue: FaceQueue  # where selfie checks are sent (an in-process worker with memory://)
+    push_queue: PushQueue  # where Web Push deliveries are sent after their notification commits
     oidc_verifier: OidcTokenVerifier | None = None  # API bearer tokens from the issuer; None without OIDC
     oidc_client: FlaskOAuth2App | None = None  # the browser sign-in client; None without OIDC
     logout_token_verifier: OidcTokenVerifier | None = None  # back-channel logout tokens; None without OIDC

@@ -1,4 +1,5 @@
-"""`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices)."""
+"""`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices, holidays loaded,
+announcements due, push sweep)."""
 import click
 
 
@@ -9,18 +10,21 @@ def scheduler(obj, once: bool) -> None:
     """Run the periodic jobs; several schedulers may run at once without firing anything twice."""
     import threading
 
-    from engine.scheduler import periodic_jobs, run_forever, run_once
-    from engine.face_checks.config import prepare_face_runtime
-
-    from engine.schedules.holiday_coverage import years_without_holidays
     from engine.directory.profile import local_today
+    from engine.face_checks.config import prepare_face_runtime
+    from engine.push.queue import push_queue, send_after_commit
+    from engine.scheduler import periodic_jobs, run_forever, run_once
+    from engine.schedules.holiday_coverage import years_without_holidays
 
     prepare_face_runtime(obj.settings)
     with obj.session_factory() as session:
         for year in years_without_holidays(session=session, today=local_today(obj.settings)):
             click.echo(f"warning: no public holidays are loaded for {year}; every holiday would count as a working "
                        f"day. Import them: opsta import holidays FILE.csv|FILE.ics", err=True)
-    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory)
+    # Notifications the jobs make (announcements, reminders, device alerts) push when they commit.
+    pushes = push_queue(settings=obj.settings, session_factory=obj.session_factory)
+    send_after_commit(session_factory=obj.session_factory, queue=pushes)
+    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory, push_queue=pushes)
     if once:
         for name, result in run_once(jobs).items():
             click.echo(f"{name}: {result}")

@@ -1,6 +1,9 @@
 """The Dramatiq broker named by `OPSTA_BROKER_URL`: Redis in production, in-process for `make run`."""
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
+
 import dramatiq
 
 from engine.config import Settings
@@ -29,3 +32,46 @@ def make_broker(settings: Settings) -> dramatiq.Broker:
                                       socket_timeout=REDIS_SOCKET_TIMEOUT_S)
         return RedisBroker(client=client, namespace=settings.broker_namespace)
     raise ValueError(f"OPSTA_BROKER_URL must be memory:// or redis://…, not {settings.broker_url!r}")
+
+
+@dataclass
+class JobQueue:
+    """What a process uses to send one actor's jobs; in embedded mode (memory://) it also runs the worker.
+
+    The in-process worker starts at the first send, with `worker_threads` threads on the actor's queue.
+    """
+
+    broker: dramatiq.Broker
+    actor: dramatiq.Actor
+    embedded: bool
+    worker_threads: int = 1
+    _worker: dramatiq.Worker | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def queue_name(self) -> str:
+        return self.actor.queue_name
+
+    def send(self, *args) -> None:
+        """Hand one job to the broker; raises if the broker is unreachable."""
+        if self.embedded:
+            self._start_embedded_worker()
+        self.actor.send(*args)
+
+    def _start_embedded_worker(self) -> None:
+        with self._lock:
+            if self._worker is None:
+                self._worker = dramatiq.Worker(self.broker, queues={self.queue_name},
+                                               worker_threads=self.worker_threads)
+                self._worker.start()
+
+    def join(self) -> None:
+        """Wait until the in-process worker has run every job sent (embedded mode only)."""
+        self.broker.join(self.queue_name)
+
+    def stop(self) -> None:
+        """Stop the embedded worker, if one runs."""
+        with self._lock:
+            if self._worker is not None:
+                self._worker.stop()
+                self._worker = None

@@ -142,6 +142,28 @@ class Settings:
     # Fault injection for tests only: a worker sleeps this long after claiming a job. Keep 0.
     face_job_start_delay_seconds: float = 0.0
 
+    # Web Push (VAPID; issue 13). Off while the key pair is empty: `opsta push generate-keys` makes one.
+    # The public key is the browser's applicationServerKey (base64url, uncompressed P-256 point), the
+    # private key its 32-byte scalar (base64url); the subject is a mailto: or https: contact for push services.
+    push_vapid_public_key: str = ""
+    push_vapid_private_key: str = ""
+    push_vapid_subject: str = ""
+    # Hosts a subscription's endpoint may name (https only), comma-separated; "*.example.com" matches
+    # sub-domains, "*" any public https host. A loopback host listed by name or address may use plain
+    # http (tests). The default is the browsers' push services.
+    push_allowed_hosts: str = ("fcm.googleapis.com,updates.push.services.mozilla.com,*.push.services.mozilla.com,"
+                               "*.notify.windows.com,web.push.apple.com,*.push.apple.com")
+    # How long a push service keeps a push for a browser that is offline, and the POST's timeout.
+    push_ttl_seconds: int = 86_400
+    push_timeout_seconds: float = 10.0
+    # A push is tried at most this many times (retrying on 429, 5xx and network errors), with exponential
+    # backoff between these bounds; the sweeper re-sends rows never sent or sent this long ago and open.
+    push_job_max_attempts: int = 5
+    push_job_min_backoff_ms: int = 2_000
+    push_job_max_backoff_ms: int = 300_000
+    push_sweep_interval_seconds: float = 30.0
+    push_resend_after_seconds: float = 120.0
+
     def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir).resolve() / 'opsta.db'}")
@@ -186,6 +208,11 @@ class Settings:
                             "provider and set OPSTA_OIDC_AUDIENCE (and OPSTA_OIDC_ACCESS_TOKEN_TYPE=at+jwt if "
                             "its access tokens carry that typ).")
         return problems
+
+    @property
+    def push_enabled(self) -> bool:
+        """Web Push is on when a VAPID key pair is set."""
+        return bool(self.push_vapid_public_key and self.push_vapid_private_key)
 
     @property
     def embedded_broker(self) -> bool:

@@ -7,8 +7,9 @@ def register_blueprints(api: Api) -> None:
                                 processes, punches, reports, requests, schedules, sign_ins, sites, tasks)
     from api.blueprints import devices
     from api.blueprints import profile_photos, verifications
+    from api.blueprints import announcements, push_subscriptions
 
     for module in (health, auth_tokens, me, employees, org, punches, calendar, sites, notifications,
                    requests, tasks, delegations, processes, reports, schedules, devices, profile_photos, verifications,
-                   sign_ins):
+                   sign_ins, announcements, push_subscriptions):
         api.register_blueprint(module.blp)

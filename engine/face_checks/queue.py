@@ -7,14 +7,13 @@ unsent, for the sweeper. Face work needs one thread per process: workers run
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import dramatiq
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.broker import JobQueue
 from engine.config import Settings
 from engine.db import utcnow
 from engine.face_checks.jobs import check_punch_selfie
@@ -42,35 +41,8 @@ def declare_verify_actor(broker: dramatiq.Broker, *, settings: Settings,
                           time_limit=settings.face_job_time_limit_ms)
 
 
-@dataclass
-class FaceQueue:
-    """What a process uses to send verification jobs; in embedded mode it also runs the worker."""
-
-    broker: dramatiq.Broker
-    actor: dramatiq.Actor
-    embedded: bool
-    _worker: dramatiq.Worker | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def send(self, punch_id: int) -> None:
-        """Hand one job to the broker; raises if the broker is unreachable."""
-        if self.embedded:
-            self._start_embedded_worker()
-        self.actor.send(punch_id)
-
-    def _start_embedded_worker(self) -> None:
-        with self._lock:
-            if self._worker is None:
-                # One thread: face models are bound to one thread per process anyway.
-                self._worker = dramatiq.Worker(self.broker, queues={FACE_QUEUE}, worker_threads=1)
-                self._worker.start()
-
-    def stop(self) -> None:
-        """Stop the embedded worker, if one runs."""
-        with self._lock:
-            if self._worker is not None:
-                self._worker.stop()
-                self._worker = None
+class FaceQueue(JobQueue):
+    """The `face` queue: one thread, since face models are bound to one thread per process anyway."""
 
 
 def face_queue(*, settings: Settings, session_factory: sessionmaker[Session]) -> FaceQueue:

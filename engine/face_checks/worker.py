@@ -13,11 +13,16 @@ from engine.config import Settings
 from engine.db import make_engine, make_session_factory
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
+from engine.push.queue import push_queue, send_after_commit
 
 load_dotenv(override=False)
 settings = Settings.from_env()
 prepare_face_runtime(settings)
-queue = face_queue(settings=settings, session_factory=make_session_factory(make_engine(settings.database_url)))
+session_factory = make_session_factory(make_engine(settings.database_url))
+queue = face_queue(settings=settings, session_factory=session_factory)
+# A rejected selfie's notification is pushed as soon as its verdict commits.
+send_after_commit(session_factory=session_factory,
+                  queue=push_queue(settings=settings, session_factory=session_factory))
 dramatiq.set_broker(queue.broker)
 broker = queue.broker
 verify_selfie_job = queue.actor

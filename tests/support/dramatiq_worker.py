@@ -36,3 +36,9 @@ class DramatiqWorker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def settings_env(settings, names, **overrides) -> dict[str, str]:
+    """The `OPSTA_*` environment that gives a worker process these fields of `settings` (and `overrides`)."""
+    values = {**{name: getattr(settings, name) for name in names}, **overrides}
+    return {f"OPSTA_{key.upper()}": str(value) for key, value in values.items()}

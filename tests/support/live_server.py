@@ -43,3 +43,8 @@ def serving(settings: Settings) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+        # The database is shared with other test runs: give its connections back now, not at exit.
+        context = server.app.extensions["opsta"]
+        for queue in (context.face_queue, context.push_queue):
+            queue.stop()
+        context.engine.dispose()

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 
+import pytest
 import redis
 
 
@@ -46,3 +47,11 @@ class RedisServer:
             self._process.kill()
             self._process.wait(timeout=10)
             self._process = None
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A private redis-server for one test module (import this fixture into the module)."""
+    server = RedisServer().start()
+    yield server
+    server.stop()

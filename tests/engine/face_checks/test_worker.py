@@ -12,10 +12,10 @@ from engine.db import utcnow
 from engine.face_checks.scheduled import sweep_verification_outbox
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.support.api_client import ApiClient
-from tests.support.dramatiq_worker import DramatiqWorker
+from tests.support.dramatiq_worker import DramatiqWorker, settings_env
 from tests.support.live_server import serving
 from tests.support.photos import photo_bytes
-from tests.support.redis_server import RedisServer
+from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
 from tests.support.selfies import selfie_punch, set_profile_photo, wait_for_verdict
 from tests.support.settings import make_settings
 
@@ -24,13 +24,6 @@ pytestmark = pytest.mark.slow  # real model in real worker processes
 WORKER_MODULE = "engine.face_checks.worker"
 # Small retry numbers so a failing job reaches `error` within seconds.
 JOB_SETTINGS = dict(face_job_max_attempts=3, face_job_min_backoff_ms=200, face_job_max_backoff_ms=500)
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +44,8 @@ def start_worker(redis_settings, tmp_path):
     workers = []
 
     def start(**overrides) -> DramatiqWorker:
-        values = {**{f: getattr(redis_settings, f) for f in ("database_url", "broker_url", "broker_namespace",
-                                                              "data_dir", "secret_key")},
-                  **JOB_SETTINGS, **overrides}
-        env = {f"OPSTA_{key.upper()}": str(value) for key, value in values.items()}
+        env = settings_env(redis_settings, ("database_url", "broker_url", "broker_namespace", "data_dir", "secret_key"),
+                           **JOB_SETTINGS, **overrides)
         worker = DramatiqWorker(WORKER_MODULE, queues="face", env=env, log_path=tmp_path / f"worker{len(workers)}.log")
         workers.append(worker)
         return worker
