@@ -118,6 +118,10 @@ class Settings:
     travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""
     geocoder_timeout_seconds: float = 3.0
+    # The punch detail's map tiles, a Leaflet URL template such as https://tiles.example.go.th/{z}/{x}/{y}.png
+    # (pages may then load images from its origin). Empty: no tiles; the map draws the outlines and the point.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     # Approval workflows (overtime, off-site, missed punch; issue 5).
     # A missed-punch request for a day further back than this is refused at submit time.
