@@ -121,3 +121,28 @@ def test_several_tasks_approved_at_once(live_app, signed_in):
                       data={"csrf_token": csrf_token_of(inbox.text), "task_id": ids})
     assert reply.status_code == 200 and "อนุมัติแล้ว 3 รายการ" in reply.text
     assert "ไม่มีงานรออนุมัติ" in reply.text
+
+
+def test_an_acting_approver_is_named_for_a_period_and_decides_meanwhile(live_app, signed_in):
+    client, _ = signed_in("employee1")
+    _file_overtime(client, live_app.url, next_weekday())
+    boss, _ = signed_in("supervisor")
+    page = boss.get(f"{live_app.url}/delegations", timeout=30)
+    assert page.status_code == 200 and "มอบหมายผู้อนุมัติแทน" in page.text
+    wrong = _post(boss, f"{live_app.url}/delegations",
+                  {"delegate_code": "100059151", "starts_on": thai_date_short(today()),
+                   "ends_on": thai_date_short(today() - timedelta(days=1))}, page.text)
+    assert wrong.status_code == 422 and 'id="ends_on-error">วันสุดท้ายอยู่ก่อนวันแรก' in wrong.text
+    saved = _post(boss, f"{live_app.url}/delegations",
+                  {"delegate_code": "100059151", "starts_on": thai_date_short(today()),
+                   "ends_on": thai_date_short(today() + timedelta(days=3))}, page.text)
+    assert saved.status_code == 200 and "นางสาววรรณวิสา ทองมา" in saved.text
+    delegate, landing = signed_in("employee2")
+    assert re.search(r'งานรออนุมัติ <span class="badge">1</span>', landing.text)
+    inbox = delegate.get(f"{live_app.url}/approvals", timeout=30)
+    task_id = int(re.search(r'data-task-id="(\d+)"', inbox.text).group(1))
+    task = delegate.get(f"{live_app.url}/approvals/{task_id}", timeout=30)
+    decided = _post(delegate, f"{live_app.url}/approvals/{task_id}", {"decision": "approve"}, task.text)
+    assert "บันทึกการพิจารณาแล้ว" in decided.text
+    mine = client.get(f"{live_app.url}/requests", timeout=30)
+    assert "อนุมัติแล้ว" in mine.text
