@@ -146,3 +146,21 @@ def test_an_acting_approver_is_named_for_a_period_and_decides_meanwhile(live_app
     assert "บันทึกการพิจารณาแล้ว" in decided.text
     mine = client.get(f"{live_app.url}/requests", timeout=30)
     assert "อนุมัติแล้ว" in mine.text
+
+
+def test_the_calendar_marks_approved_overtime_and_a_waiting_request(live_app, signed_in):
+    client, _ = signed_in("employee1")
+    day = next_weekday()
+    first = _file_overtime(client, live_app.url, day)
+    _file_overtime(client, live_app.url, day, "19:00", "20:00")
+    boss, _ = signed_in("supervisor")
+    inbox = boss.get(f"{live_app.url}/approvals", timeout=30)
+    task_id = re.findall(r'data-task-id="(\d+)"', inbox.text)[0]
+    _post(boss, f"{live_app.url}/approvals/{task_id}", {"decision": "approve"}, inbox.text)
+    assert first.status_code == 200
+    page = client.get(f"{live_app.url}/calendar?month={day:%Y-%m}&day={day.isoformat()}", timeout=30)
+    cell = re.search(rf'<a id="day-{day.isoformat()}"[^>]*>', page.text).group(0)
+    assert "ทำงานล่วงเวลา อนุมัติแล้ว" in cell and "ทำงานล่วงเวลา รออนุมัติ" in cell
+    assert 'class="request-mark waiting"' in page.text
+    assert "ทำงานล่วงเวลา 17:00-19:00 · อนุมัติแล้ว" in page.text
+    assert "ทำงานล่วงเวลา 19:00-20:00 · รออนุมัติ" in page.text
