@@ -61,7 +61,9 @@ def inbox(viewer: Viewer):
     kind = request.args.get("kind") or None
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"kind must be one of {KINDS}", code="kind_invalid")
-    tasks = [task_view(viewer.db, task) for task in _tasks(viewer, kind=kind)]
+    requester = request.args.get("requester") or None  # from the team's day: one person's requests
+    tasks = [task_view(viewer.db, task) for task in _tasks(viewer, kind=kind)
+             if requester is None or task.request.requester.code == requester]
     notice = NOTICES.get(request.args.get("notice", ""))
     return render_screen("approvals/inbox.html", tasks=tasks, kind=kind, kinds=KIND_TITLES, statuses=STATUS_WORDS,
                          summary_line=summary_line, notice=notice, approved=request.args.get("approved", type=int),
