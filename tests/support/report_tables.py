@@ -63,3 +63,42 @@ def grid_table(employees: int, *, year: int = 2021, month: int = 10) -> ReportTa
                        legend=[("ม", "Present"), ("ส", "Late"), ("ข", "Absent"), ("ล", "Leave"), ("น", "Off-site"),
                                ("ห", "Holiday")],
                        organisation=ORGANISATION)
+
+
+# --- fixture reports served through the registry (the API, the jobs and the screens find them by name) ---
+
+FIXTURE_GRID = "fixture-grid"
+FIXTURE_OVERTIME = "fixture-overtime"
+FIXTURE_GRID_EMPLOYEES = 300
+
+
+def _fixture_grid(*, session, viewer, filters, settings) -> ReportTable:
+    """The grid for hr and admin only, as a real report refuses people outside its audience."""
+    from engine.errors import Forbidden
+
+    if not viewer.roles & {"hr", "admin"}:
+        raise Forbidden("This report is for hr and admin.", code="report_forbidden")
+    table = grid_table(FIXTURE_GRID_EMPLOYEES, year=filters.start.year, month=filters.start.month)
+    table.name, table.filters = FIXTURE_GRID, filters
+    return table
+
+
+def _fixture_overtime(*, session, viewer, filters, settings) -> ReportTable:
+    table = overtime_table(rows=120 if filters.employee_code is None else 2)
+    table.name, table.filters = FIXTURE_OVERTIME, filters
+    return table
+
+
+def register_fixture_reports() -> None:
+    """Serve the fixture grid (month) and overtime list (range, with statuses) under their names."""
+    from engine.reports.registry import REQUEST_STATUSES, ReportKind, register
+
+    register(ReportKind(FIXTURE_GRID, "Monthly attendance grid", "-", "month"), _fixture_grid)
+    register(ReportKind(FIXTURE_OVERTIME, "Overtime report", "-", "range", REQUEST_STATUSES), _fixture_overtime)
+
+
+def unregister_fixture_reports() -> None:
+    from engine.reports.registry import unregister
+
+    unregister(FIXTURE_GRID)
+    unregister(FIXTURE_OVERTIME)
