@@ -41,6 +41,11 @@ def has_role(*roles: str) -> Predicate:
     return holds
 
 
+def report_readers(viewer: Viewer) -> bool:
+    """Supervisors (their reporting line), hr and admin (everyone)."""
+    return viewer.is_supervisor or viewer.has_role("hr", "admin")
+
+
 def unread_notifications(viewer: Viewer) -> int:
     return unread_count(session=viewer.db, employee_id=viewer.employee.id)
 
@@ -70,6 +75,8 @@ MENU = (
     MenuEntry("general", _l("History"), "web.history"),
     MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
               also_current=("web.employee_calendar",)),
+    MenuEntry("other", _l("Reports"), "web.reports", visible=report_readers,
+              also_current=("web.report", "web.report_job_page")),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),

@@ -24,8 +24,8 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import Conflict, DomainError, NotFound
 from engine.models import Employee, ReportJob
-from engine.reports.formats import FORMATS, UnknownFormat, render
-from engine.reports.registry import builder, report_kind
+from engine.reports.formats import check_format, render
+from engine.reports.registry import build_report, report_module
 from engine.reports.table import Filters
 
 log = logging.getLogger(__name__)
@@ -76,9 +76,8 @@ def files_folder(settings: Settings) -> Path:
 def start_report_job(*, session: Session, requester: Employee, report: str, fmt: str, language: str,
                      filters: Filters, now: datetime | None = None) -> ReportJob:
     """Record a request for a report file (commits); the caller hands it to the queue with `send_report_job`."""
-    report_kind(report)  # an unknown report is a 404 now, not a failed job later
-    if fmt not in FORMATS:
-        raise UnknownFormat(f"Unknown report format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    report_module(report)  # an unknown report is a 404 now, not a failed job later
+    check_format(fmt)
     job = ReportJob(requested_by_id=requester.id, report=report, format=fmt,
                     language=language if language in ("th", "en") else "th", filters=filters_record(filters),
                     state="queued", progress=0, attempts=0, created_at=now or utcnow())
@@ -129,8 +128,8 @@ def run_report_job(*, session_factory: sessionmaker[Session], settings: Settings
     try:
         with session_factory() as session:
             requester = session.get(Employee, job.requested_by_id)
-            table = builder(job.report)(session=session, viewer=requester, filters=filters_of(job.filters),
-                                        settings=settings)
+            table = build_report(name=job.report, session=session, viewer=requester,
+                                 filters=filters_of(job.filters), settings=settings)
             session.rollback()  # a report only reads
         _set(session_factory, job_id, progress=BUILT, rows=len(table.rows))
 

@@ -104,7 +104,7 @@ def test_a_report_that_refuses_the_asker_ends_as_a_failed_job(client_for):
 
 
 @pytest.mark.parametrize("body, status, code", [
-    ({"report": "no-such-report", "format": "pdf", "month": "2021-10"}, 404, "report_unknown"),
+    ({"report": "no-such-report", "format": "pdf", "month": "2021-10"}, 404, "report_not_found"),
     ({"report": FIXTURE_GRID, "format": "docx", "month": "2021-10"}, 422, None),
     ({"report": FIXTURE_GRID, "format": "pdf", "from": "2021-10-05", "to": "2021-10-01"}, 422, None),
     ({"report": FIXTURE_GRID, "format": "pdf", "month": "2564-10"}, 422, "month_invalid"),

@@ -90,15 +90,20 @@ def _fixture_overtime(*, session, viewer, filters, settings) -> ReportTable:
 
 
 def register_fixture_reports() -> None:
-    """Serve the fixture grid (month) and overtime list (range, with statuses) under their names."""
-    from engine.reports.registry import REQUEST_STATUSES, ReportKind, register
+    """Serve the fixture grid (a month) and overtime list (a range, with statuses) under their names."""
+    from types import SimpleNamespace
 
-    register(ReportKind(FIXTURE_GRID, "Monthly attendance grid", "-", "month"), _fixture_grid)
-    register(ReportKind(FIXTURE_OVERTIME, "Overtime report", "-", "range", REQUEST_STATUSES), _fixture_overtime)
+    from engine.reports.registry import REPORTS
+
+    statuses = ("pending", "returned", "approved", "rejected", "cancelled")
+    REPORTS[FIXTURE_GRID] = SimpleNamespace(NAME=FIXTURE_GRID, TITLE="Monthly attendance grid", STATUSES=(),
+                                            PERIOD="month", build=_fixture_grid)
+    REPORTS[FIXTURE_OVERTIME] = SimpleNamespace(NAME=FIXTURE_OVERTIME, TITLE="Overtime report", STATUSES=statuses,
+                                                PERIOD="range", build=_fixture_overtime)
 
 
 def unregister_fixture_reports() -> None:
-    from engine.reports.registry import unregister
+    from engine.reports.registry import REPORTS
 
-    unregister(FIXTURE_GRID)
-    unregister(FIXTURE_OVERTIME)
+    REPORTS.pop(FIXTURE_GRID, None)
+    REPORTS.pop(FIXTURE_OVERTIME, None)

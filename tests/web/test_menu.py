@@ -46,7 +46,8 @@ def test_issue_13s_menu_in_order():
     assert [(entry.section, entry.endpoint) for entry in MENU] == [
         ("general", "web.calendar"), ("general", "web.punch"), ("general", "web.history"),
         ("supervisor", "web.subordinates"),
-        ("other", "web.announcements"), ("other", "web.notifications"), ("other", "web.settings"),
+        ("other", "web.reports"), ("other", "web.announcements"), ("other", "web.notifications"),
+        ("other", "web.settings"),
         ("other", "web.logout")]
     assert [key for key, _ in SECTIONS] == ["general", "supervisor", "other"]
 

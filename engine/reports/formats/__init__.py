@@ -1,6 +1,7 @@
 """Every format a report is delivered in: `render(table, fmt, language)` → (bytes, content type, file name).
 
     body, content_type, filename = render(table, "xlsx", "th")
+    rendered = render(table, "pdf", "en"); rendered.content, rendered.media_type, rendered.filename
 
 json for programs, csv for spreadsheets (UTF-8 with BOM), xlsx (typed cells, frozen headings), pdf (A4 to
 print and sign). Each renderer knows only the `ReportTable` shape, never a particular report.
@@ -8,7 +9,7 @@ print and sign). Each renderer knows only the `ReportTable` shape, never a parti
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from engine.errors import InvalidInput
 from engine.reports.formats.csv_format import render_csv
@@ -35,6 +36,19 @@ class UnknownFormat(InvalidInput):
     code = "report_format_unknown"
 
 
+class Rendered(NamedTuple):
+    """A rendered report: unpacks as (bytes, content type, file name)."""
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def check_format(fmt: str) -> None:
+    """422 `report_format_unknown` for a name that is no format."""
+    if fmt not in CONTENT_TYPES:
+        raise UnknownFormat(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}.", formats=list(FORMATS))
+
+
 def filename(table: ReportTable, fmt: str) -> str:
     """`overtime-2021-10.xlsx` for a whole month, `daily-record-2021-10-05.pdf` for a day, else from_to."""
     start, end = table.filters.start, table.filters.end
@@ -48,12 +62,10 @@ def filename(table: ReportTable, fmt: str) -> str:
 
 
 def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str | None = None,
-           printed_at: datetime | None = None, progress: Progress | None = None) -> tuple[bytes, str, str]:
+           printed_at: datetime | None = None, progress: Progress | None = None) -> Rendered:
     """The report as `fmt` in `language` (`th`: Buddhist-era dates, `en`: common era); aware datetimes are
     shown in `timezone`. An unknown format is an `UnknownFormat` (400)."""
-    if fmt not in CONTENT_TYPES:
-        raise UnknownFormat(f"Unknown report format {fmt!r}; use one of {', '.join(FORMATS)}.",
-                            formats=list(FORMATS))
+    check_format(fmt)
     wording = Wording(language, timezone)
     if fmt == "json":
         body = render_json(table, wording)
@@ -63,4 +75,4 @@ def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str 
         body = render_xlsx(table, wording, progress=progress)
     else:
         body = render_pdf(table, wording, printed_at=printed_at)
-    return body, CONTENT_TYPES[fmt], filename(table, fmt)
+    return Rendered(body, CONTENT_TYPES[fmt], filename(table, fmt))

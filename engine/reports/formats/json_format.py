@@ -28,19 +28,24 @@ def as_document(table: ReportTable, wording: Wording) -> dict:
     """The report as one JSON-ready dict (the API's `format=json` answer)."""
     keys = [column.key for column in table.columns]
     filters = table.filters
+    group_totals = getattr(table, "group_totals", None) or {}
     return {
-        "report": table.name,
+        "name": table.name,
         "title": wording.text(table.title),
+        "title_id": table.title,
         "organisation": table.organisation,
         "period": wording.period(filters),
         "filters": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "unit": filters.unit_code,
                     "include_subunits": filters.include_subunits, "employee": filters.employee_code,
                     "status": filters.status},
-        "columns": [{"key": column.key, "heading": wording.text(column.heading), "kind": column.kind}
-                    for column in table.columns],
+        "columns": [{"key": column.key, "heading": wording.text(column.heading), "heading_id": column.heading,
+                     "kind": column.kind, "width": column.width} for column in table.columns],
         "rows": [_row(row, keys) for row in table.rows],
+        "count": len(table.rows),
         "totals": _row(table.totals, keys) if table.totals is not None else None,
-        "legend": [{"code": code, "meaning": wording.text(meaning)} for code, meaning in table.legend],
+        "group_by": getattr(table, "group_by", None),
+        "group_totals": [_row(subtotal, keys) for subtotal in group_totals.values()],
+        "legend": [{"code": code, "label": wording.text(meaning)} for code, meaning in table.legend],
         "signatures": [wording.text(line) for line in table.signatures],
     }
 
