@@ -51,7 +51,8 @@ def test_issue_13s_menu_in_order():
     assert [(entry.section, entry.endpoint) for entry in MENU if (entry.section, entry.endpoint) not in ISSUE_14] == [
         ("general", "web.calendar"), ("general", "web.punch"), ("general", "web.history"),
         ("supervisor", "web.subordinates"),
-        ("other", "web.announcements"), ("other", "web.notifications"), ("other", "web.settings"),
+        ("other", "web.reports"), ("other", "web.announcements"), ("other", "web.notifications"),
+        ("other", "web.settings"),
         ("other", "web.logout")]
     assert [key for key, _ in SECTIONS] == ["general", "requests", "approvals", "supervisor", "other"]
 
