@@ -61,6 +61,7 @@ class MenuEntry:
 SECTIONS = (
     ("general", _l("General")),
     ("supervisor", _l("Supervisor")),
+    ("processes", _l("Processes")),
     ("other", _l("Other")),
 )
 
@@ -70,6 +71,8 @@ MENU = (
     MenuEntry("general", _l("History"), "web.history"),
     MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
               also_current=("web.employee_calendar",)),
+    MenuEntry("processes", _l("Processes and decision tables"), "web.processes", visible=has_role("analyst"),
+              also_current=("web.process_modeler", "web.process_compare")),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),

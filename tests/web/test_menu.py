@@ -46,9 +46,10 @@ def test_issue_13s_menu_in_order():
     assert [(entry.section, entry.endpoint) for entry in MENU] == [
         ("general", "web.calendar"), ("general", "web.punch"), ("general", "web.history"),
         ("supervisor", "web.subordinates"),
+        ("processes", "web.processes"),
         ("other", "web.announcements"), ("other", "web.notifications"), ("other", "web.settings"),
         ("other", "web.logout")]
-    assert [key for key, _ in SECTIONS] == ["general", "supervisor", "other"]
+    assert [key for key, _ in SECTIONS] == ["general", "supervisor", "processes", "other"]
 
 
 def test_the_notifications_badge_counts_unread_ones(live_app, demo_org, session_factory, settings):
