@@ -18,7 +18,6 @@ const publishSlot = document.getElementById('publish-result-slot');
 
 const modeler = new BpmnJS({
   container: bpmnContainer,
-  keyboard: { bindTo: document },
   linting: { active: true, bpmnlint: spiffLinting(config.knownLanes) },
   additionalModules: [BpmnLint.lintModule],
 });
@@ -156,18 +155,19 @@ function renderLint(issues) {
 }
 
 function busy(button, on) {
-  if (!button) return;
+  if (!(button instanceof HTMLElement)) return;
   button.disabled = on;
   button.setAttribute('aria-busy', String(on));
 }
 
 async function validate(event) {
-  busy(event.currentTarget, true);
+  const button = event.currentTarget;
+  busy(button, true);
   try {
     const fragment = await post(config.urls.validate);
     markProblems(fragment);
     serverSlot.replaceChildren(fragment);
-  } finally { busy(event.currentTarget, false); }
+  } finally { busy(button, false); }
 }
 
 async function tryDraft(event) {
@@ -189,7 +189,8 @@ async function tryDraft(event) {
 }
 
 async function publish(event) {
-  busy(event.currentTarget, true);
+  const button = event.currentTarget;
+  busy(button, true);
   try {
     const fragment = await post(config.urls.publish);
     if (fragment.querySelector('#server-problems')) {
@@ -200,7 +201,7 @@ async function publish(event) {
       serverSlot.replaceChildren();
       publishSlot.replaceChildren(fragment);
     }
-  } finally { busy(event.currentTarget, false); }
+  } finally { busy(button, false); }
 }
 
 modeler.on('linting.completed', ({ issues }) => renderLint(issues));

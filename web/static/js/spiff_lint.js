@@ -94,7 +94,8 @@ const OWN_RULES = {
 
 // Built-in rules that fit how SpiffWorkflow runs our processes. Left out: label-required (merging
 // gateways carry no label), no-inclusive-gateway and no-complex-gateway (the engine runs them),
-// no-overlapping-elements and standard-size (layout is the analyst's), superfluous-termination.
+// no-overlapping-elements and standard-size (layout is the analyst's), superfluous-termination, and
+// fake-join (our processes end several exclusive paths in one Record task; the engine merges them).
 const BUILT_IN = {
   'start-event-required': 'error',
   'end-event-required': 'error',
@@ -111,7 +112,6 @@ const BUILT_IN = {
   'no-bpmndi': 'error',
   'sub-process-blank-start-event': 'error',
   'ad-hoc-sub-process': 'error',
-  'fake-join': 'warn',
   'no-gateway-join-fork': 'warn',
   'superfluous-gateway': 'warn',
 };
