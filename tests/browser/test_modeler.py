@@ -49,8 +49,8 @@ def test_the_analyst_changes_the_threshold_tries_and_publishes_it(desktop, deskt
     expect(page.locator("#server-problems")).to_have_attribute("data-valid", "true")
 
     page.get_by_label("วันที่ทำงานล่วงเวลา").fill(day.isoformat())
-    page.get_by_label("ตั้งแต่").fill("16:30")
-    page.get_by_label("ถึง", exact=True).fill("18:30")
+    page.get_by_label("ตั้งแต่เวลา").fill("16:30")
+    page.get_by_label("ถึงเวลา").fill("18:30")
     page.get_by_role("button", name="ทดลอง", exact=True).click()
     steps = page.locator("#trial-result .trial-steps > li")
     expect(steps).to_have_count(2)
