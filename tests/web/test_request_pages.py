@@ -35,7 +35,7 @@ def test_field_errors_come_back_beside_their_field_in_the_pages_language(live_ap
     day = next_weekday()
     reply = _file_overtime(client, live_app.url, day, start="19:00", end="17:00")
     assert reply.status_code == 422
-    assert re.search(r'id="end"[^>]*aria-describedby="end-error" aria-invalid="true"', reply.text)
+    assert re.search(r'id="end"[^>]*aria-describedby="end-hint end-error" aria-invalid="true"', reply.text)
     assert 'id="end-error">ต้องสิ้นสุดหลังเวลาเริ่ม' in reply.text
     assert f'value="{thai_date_short(day)}"' in reply.text  # what was typed stays
     assert _file_overtime(client, live_app.url, day).status_code == 200
