@@ -110,4 +110,4 @@ def _show_through_the_service_worker(page, origin: str, payload: dict) -> None:
                 tag: notification.tag};
     }""")
     assert shown == {"title": payload["title"], "body": payload["body"], "url": payload["url"],
-                     "tag": f"notification-{payload['id']}"}
+                     "tag": f"opsta-{payload['id']}"}

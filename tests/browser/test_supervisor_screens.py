@@ -2,14 +2,16 @@
 code, name and position → a GPS punch's detail with its selfie, hr's acceptance and a map that draws
 the site's outline, the point and its accuracy without any tiles → a face-terminal punch's detail in the
 training material's words with the profile photo. A peer's calendar or punch is the same 404 page as an
-unknown one. Screenshots of the punch detail and the subordinates list go to docs/screenshots/ too."""
+unknown one. With OPSTA_README_SCREENSHOTS=1 the screenshots of the punch detail and the subordinates list
+also replace the README's in docs/screenshots/ (at 2×, to keep the repository small)."""
 from __future__ import annotations
 
+import os
 import re
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import expect
 
 from engine.attendance.thai_calendar import thai_date_short
@@ -21,8 +23,13 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _keep_for_readme(path: Path, name: str) -> None:
+    if os.environ.get("OPSTA_README_SCREENSHOTS") != "1":
+        return
     DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOCS / name)
+    with Image.open(path) as shot:
+        width = 2 * 390
+        smaller = shot.convert("RGB").resize((width, round(shot.height * width / shot.width)), Image.LANCZOS)
+        smaller.quantize(colors=256, dither=Image.Dither.NONE).save(DOCS / name, optimize=True)
 
 
 def test_a_supervisor_opens_a_subordinates_gps_and_face_terminal_punches(phone, phone_page, sign_in, demo_org, app_url,

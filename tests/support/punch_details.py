@@ -49,7 +49,8 @@ def seed_detailed_punches(session_factory, day: date, code: str = EMPLOYEE1) -> 
         session.add(FaceVerification(punch_id=gps.id, employee_id=employee.id, status="rejected",
                                      reason_codes=["mismatch"], attempts=1))
         session.add(PunchAcceptance(punch_id=gps.id, accepted_by_id=hr.id, reason=ACCEPTANCE_REASON,
-                                    verification_status="rejected"))
+                                    verification_status="rejected",
+                                    accepted_at=datetime.combine(day, time(10, 5), BANGKOK)))
         at = datetime.combine(day, time(16, 33), BANGKOK)
         terminal = Punch(employee_id=employee.id, direction="out", source="face_terminal", recorded_at=at,
                          effective_at=at, offline=False, note="", address="", place_label=site.name,
