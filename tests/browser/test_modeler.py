@@ -119,6 +119,18 @@ def test_a_draft_with_an_element_error_shows_it_on_that_element(desktop, desktop
     problem.click()
     expect(page.locator(".djs-element.selected[data-element-id=lane_director]")).to_have_count(1)
 
+    page.get_by_role("button", name="ตารางการตัดสินใจ: Overtime approval chain (ลำดับการอนุมัติการทำงานล่วงเวลา)").click()
+    page.locator("#dmn-editor td").filter(has_text="> 4").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("> 4)")  # a cell that does not parse
+    page.get_by_role("button", name="ตรวจสอบ", exact=True).click()
+    cell_problem = page.locator("#server-problems .problem-item[data-element-id=overtime_long_hours]")
+    expect(cell_problem).to_contain_text("overtime_chain.dmn")
+    expect(page.locator("#dmn-editor td.opsta-problem[data-element-id=overtime_long_hours]")).to_have_count(1)
+    page.get_by_role("button", name="แผนผังกระบวนการ").click()
+    cell_problem.click()  # back to the table, at the cell
+    expect(page.locator("#dmn-editor")).to_be_visible()
+
     page.get_by_role("button", name="เผยแพร่", exact=True).click()  # refused: nothing is published
     expect(page.locator("#server-problems .problem-count")).to_contain_text("ไม่ได้เผยแพร่สิ่งใด")
     expect(page.locator("#publish-result")).to_have_count(0)
