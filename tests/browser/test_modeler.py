@@ -82,11 +82,13 @@ def test_the_analyst_changes_the_threshold_tries_and_publishes_it(desktop, deskt
     expect(rows.nth(0)).to_have_attribute("data-version", "2")
     expect(rows.nth(0).locator(".running-count")).to_have_text("1")
     expect(rows.nth(1).locator(".running-count")).to_have_text("0")
+    assert_accessible(page)
 
     page.goto(app_url + "/processes/overtime_request/compare?a=1&b=2")
     expect(page.locator("body[data-viewer-ready=true]")).to_have_count(1)
     expect(page.locator("tr[data-rule-id=overtime_long]")).to_contain_text("> 1")
     expect(page.locator(".djs-element.opsta-changed[data-element-id=decide_chain]")).to_have_count(1)
+    assert_accessible(page)
 
     hr_page = new_context("desktop").new_page()
     sign_in(hr_page, "hr")
