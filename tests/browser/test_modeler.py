@@ -6,7 +6,6 @@ its completed steps and current task. No request leaves the origin and no consol
 context), and axe finds nothing serious."""
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 from playwright.sync_api import expect
