@@ -204,6 +204,28 @@ class Settings:
     push_sweep_interval_seconds: float = 30.0
     push_resend_after_seconds: float = 120.0
 
+    # Reports (issue 15): the organisation named in report headers.
+    organisation_name: str = "สำนักงานปลัดกระทรวงพาณิชย์"
+    # Overtime pay, per day and person, from the Ministry of Finance regulation on overtime pay of B.E. 2550
+    # (ระเบียบกระทรวงการคลังว่าด้วยการเบิกจ่ายเงินตอบแทนการปฏิบัติงานนอกเวลาราชการ พ.ศ. 2550) as commonly
+    # applied: 50 baht an hour up to 4 hours on a working day, 60 baht an hour up to 7 hours on a day off
+    # (weekend or public holiday), and a part of an hour is not paid. Check them against the regulation
+    # and your agency's own rules before paying from the claim form.
+    overtime_rate_workday: float = 50.0
+    overtime_cap_workday_hours: int = 4
+    overtime_rate_holiday: float = 60.0
+    overtime_cap_holiday_hours: int = 7
+    overtime_whole_hours: bool = True
+    # Report files (issue 15). A download estimated to take longer than this is built by the `reports`
+    # Dramatiq queue (`dramatiq engine.reports.worker --queues reports`) with its progress shown; the file is
+    # kept under <data_dir>/report-files for this many hours, then the scheduler deletes it.
+    report_background_seconds: float = 3.0
+    report_file_hours: float = 24.0
+    report_job_time_limit_seconds: int = 900
+    report_job_max_attempts: int = 3
+    # The sweeper re-sends a job never handed to the broker, or queued this long ago and not started.
+    report_job_resend_after_seconds: float = 300.0
+
     def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir).resolve() / 'opsta.db'}")
