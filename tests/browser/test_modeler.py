@@ -12,9 +12,6 @@ from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
 from tests.support.approvals import decide, next_weekday, overtime, status_of, submit, task_of
-from tests.support.browser import ROOT
-
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 OVERTIME_NAME = "Overtime request (การทำงานล่วงเวลา)"
 
 
@@ -65,9 +62,7 @@ def test_the_analyst_changes_the_threshold_tries_and_publishes_it(desktop, deskt
     expect(page.locator("#publish-result .published-version[data-process=overtime_request]")) \
         .to_have_attribute("data-version", "2")
     page.locator("#publish-result").scroll_into_view_if_needed()
-    take_screenshot(page, "modeler", full_page=False)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SCREENSHOTS / "modeler.png"))
+    take_screenshot(page, "modeler", full_page=False)  # docs/screenshots/modeler.png is a copy of it
 
     started_after = submit(employee, overtime("16:30", "18:30", day=day + timedelta(days=7)))
     decide(supervisor, started_before["id"], "approve")
