@@ -214,6 +214,8 @@ document.getElementById('trial-form')?.addEventListener('submit', tryDraft);
 document.querySelectorAll('.editor-tabs .tab').forEach((tab) => tab.addEventListener('click', () => show(tab.dataset.file)));
 
 await modeler.importXML(config.sources[config.bpmnFile]);
-modeler.get('canvas').zoom('fit-viewport');
+// A canvas with no size (a page being left, a collapsed layout) has no viewport to fit: bpmn-js would throw.
+const canvasBox = bpmnContainer.getBoundingClientRect();
+if (canvasBox.width > 0 && canvasBox.height > 0) modeler.get('canvas').zoom('fit-viewport');
 await show(config.open && config.sources[config.open] ? config.open : config.bpmnFile);
 document.body.dataset.modelerReady = 'true';

@@ -9,7 +9,9 @@ window.opstaViewer = viewer; // for the browser tests and the console
 await viewer.importXML(config.xml);
 const canvas = viewer.get('canvas');
 const registry = viewer.get('elementRegistry');
-canvas.zoom('fit-viewport');
+// A container with no size has no viewport to fit (bpmn-js would throw a non-finite scale).
+const box = container.getBoundingClientRect();
+if (box.width > 0 && box.height > 0) canvas.zoom('fit-viewport');
 for (const [marker, ids] of Object.entries(config.markers || {})) {
   for (const id of ids) if (registry.get(id)) canvas.addMarker(id, marker);
 }

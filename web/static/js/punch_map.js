@@ -10,7 +10,10 @@ if (holder && source && L) {
   const data = JSON.parse(source.textContent);
   holder.setAttribute('role', 'region');
   holder.setAttribute('aria-label', holder.dataset.label || '');
-  const map = L.map(holder, { attributionControl: Boolean(data.tiles), zoomControl: false, zoomSnap: 0.25 });
+  // A static map: no animations, so no zoom or fade frame runs later on shapes of a map being left
+  // (Leaflet then threw "reading 'layerPointToLatLng'" of a circle whose map was gone).
+  const map = L.map(holder, { attributionControl: Boolean(data.tiles), zoomControl: false, zoomSnap: 0.25,
+    zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
   L.control.zoom({ zoomInTitle: holder.dataset.zoomIn, zoomOutTitle: holder.dataset.zoomOut }).addTo(map);
   if (data.tiles) {
     L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 19 }).addTo(map);
