@@ -20,6 +20,8 @@ ACCOUNTS = ("employee1", "supervisor", "hr", "analyst", "admin")
 DETAILS = {"/history": r"^/punches/\d+$", "/calendar": r"^/punches/\d+$", "/requests": r"^/requests/\d+$",
            "/approvals": r"^/approvals/\d+$", "/announcements": r"^/announcements/\d+$",
            "/reports": r"^/reports/[\w-]+$", "/processes": r"^/processes/[\w-]+$"}
+# Lists whose items are each a screen of their own: every item is visited, not only the first.
+EVERY_ITEM = {"/reports"}
 MENU_BUTTON = {"th": "กดเพื่อแสดงเมนู", "en": "Tap to show the menu"}
 
 
@@ -58,15 +60,16 @@ def _check(page, url: str, language: str) -> None:
     assert_accessible(page)
 
 
-def _detail_path(page, list_path: str) -> str | None:
+def _detail_paths(page, list_path: str) -> list[str]:
     pattern = DETAILS.get(list_path)
     if pattern is None:
-        return None
+        return []
+    found = []
     for link in page.locator("main a[href]").all():
         path = urlsplit(link.get_attribute("href")).path
-        if re.match(pattern, path):
-            return path
-    return None
+        if re.match(pattern, path) and path not in found:
+            found.append(path)
+    return found if list_path in EVERY_ITEM else found[:1]
 
 
 def _walk(page, app_url: str, language: str) -> list[str]:
@@ -74,8 +77,7 @@ def _walk(page, app_url: str, language: str) -> list[str]:
     for path in _menu_paths(page, language):
         _check(page, app_url + path, language)
         visited.append(path)
-        detail = _detail_path(page, path)
-        if detail:
+        for detail in _detail_paths(page, path):
             _check(page, app_url + detail, language)
             visited.append(detail)
     return visited
