@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/ (bench/calendar.py)
 
 import requests  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.gunicorn_server import GunicornServer  # noqa: E402
@@ -45,6 +46,7 @@ from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.demo.organisation import seed_demo  # noqa: E402
 from engine.migrate import upgrade_database  # noqa: E402
+from engine.models import Employee, Punch  # noqa: E402
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM, PHONE  # noqa: E402
 from tests.support.database import ScratchDatabase  # noqa: E402
 
@@ -55,7 +57,8 @@ FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "u
 
 @dataclass(frozen=True)
 class Screen:
-    """One screen to measure. `{month}` in a path is the demo's last full month (YYYY-MM)."""
+    """One screen to measure. `{month}` in a path is the demo's last full month (YYYY-MM), `{punch}` the id of
+    employee1's latest demo punch."""
 
     name: str
     page: str
@@ -69,9 +72,17 @@ class Screen:
 SCREENS = (
     Screen("calendar", "/calendar?month={month}", "/api/me/calendar?month={month}", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
+    Screen("processes", "/processes", "/api/processes", "analyst"),
     # issue 14: a supervisor with TEAM_SIZE subordinates, each with a punch today and a request waiting.
     Screen("inbox", "/approvals", "/api/tasks", "supervisor", max_render_ratio=2.0),
     Screen("team's day", "/team/today", "/api/me/team/today", "supervisor", max_render_ratio=2.0),
+    Screen("punch detail", "/punches/{punch}", "/api/punches/{punch}", "employee1", max_render_ratio=2.0),
+    Screen("history", "/history", "/api/me/punches?page_size=20", "employee1", max_render_ratio=2.0),
+    Screen("subordinates", "/subordinates", "/api/me/subordinates", "supervisor", max_render_ratio=2.0),
+    Screen("subordinate's calendar", "/employees/100059150/calendar?month={month}",
+           "/api/employees/100059150/calendar?month={month}", "supervisor", max_render_ratio=2.0),
+    Screen("announcements", "/announcements", "/api/announcements", "employee1", max_render_ratio=2.0),
+    Screen("notifications", "/notifications", "/api/me/notifications", "employee1", max_render_ratio=2.0),
 )
 TEAM_SIZE = 50
 
@@ -204,8 +215,14 @@ def verdict(value: float, limit: float | None) -> str:
     return "met" if value <= limit else "NOT MET"
 
 
-def measure(screen: Screen, *, base: str, browser, month: str, samples: int, fcp_runs: int) -> None:
-    page, baseline = screen.page.format(month=month), screen.baseline.format(month=month)
+def latest_punch_id(session, code: str = "100059150") -> int:
+    return session.scalar(select(Punch.id).join(Employee, Employee.id == Punch.employee_id)
+                          .where(Employee.code == code).order_by(Punch.effective_at.desc()).limit(1))
+
+
+def measure(screen: Screen, *, base: str, browser, month: str, punch: int, samples: int, fcp_runs: int) -> None:
+    page = screen.page.format(month=month, punch=punch)
+    baseline = screen.baseline.format(month=month, punch=punch)
     client = signed_in_session(base, screen.username)
     timings = render_times(client, base, page, baseline, samples)
     page_p50, page_p95 = percentile(timings["page"], .5) * 1000, percentile(timings["page"], .95) * 1000
@@ -244,6 +261,7 @@ def main() -> int:
         with make_session_factory(engine)() as session:
             seed_demo(session=session, settings=settings)
             seed_big_team(session, settings)
+            punch = latest_punch_id(session)
         engine.dispose()
         env = {"OPSTA_DATABASE_URL": url, "OPSTA_SECRET_KEY": SECRET_KEY, "OPSTA_LOCAL_LOGIN": "true",
                "OPSTA_COOKIE_SECURE": "false", "OPSTA_BROKER_URL": "memory://"}
@@ -252,8 +270,8 @@ def main() -> int:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 for screen in screens:
-                    measure(screen, base=server.url, browser=browser, month=month, samples=args.samples,
-                            fcp_runs=args.fcp_runs)
+                    measure(screen, base=server.url, browser=browser, month=month, punch=punch,
+                            samples=args.samples, fcp_runs=args.fcp_runs)
             finally:
                 browser.close()
     finally:
