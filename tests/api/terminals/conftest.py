@@ -7,6 +7,9 @@ import pytest
 
 from devices.simulator import SimulatedDevice
 from geo import load_demo_site_geojson
+from tests.support.api_client import ApiClient
+from tests.support.live_server import serving
+from tests.support.settings import make_settings
 from tests.support.terminals import put_on_terminal
 
 LOOPBACK = ["127.0.0.0/8"]
@@ -72,3 +75,19 @@ def simulator(live_app):
     yield _make
     for device in made:
         device.http.close()
+
+
+@pytest.fixture
+def app_with(database_url, demo_org):
+    """`app_with(**settings)`: the app on another port with other settings, and an admin client for it."""
+    contexts = []
+
+    def start(**overrides):
+        context = serving(make_settings(database_url, **overrides))
+        server = context.__enter__()
+        contexts.append(context)
+        return server, ApiClient(server.url).login("admin")
+
+    yield start
+    for context in contexts:
+        context.__exit__(None, None, None)

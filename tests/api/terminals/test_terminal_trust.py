@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from devices.simulator import DeviceGaveUp
 from engine.models import Notification, Punch, UnauthorizedDeviceAttempt
 from engine.terminals.attempts import ATTEMPT_BUCKETS
-from tests.support.api_client import ApiClient
 from tests.support.live_server import serving
 from tests.support.settings import make_settings
 from tests.support.terminals import EMP1, EMP2, drain, jpeg, set_profile_photo
@@ -50,23 +49,7 @@ def test_a_registered_serial_calling_from_outside_its_networks_is_refused_and_co
     assert device_admin.get("/api/devices/NET001").json()["last_seen_at"] is None
 
 
-@pytest.fixture
-def behind_proxy(database_url, demo_org):
-    """`behind_proxy(**settings)`: the app on another port with extra settings, and an admin client for it."""
-    with_servers = []
-
-    def start(**overrides):
-        context = serving(make_settings(database_url, **overrides))
-        server = context.__enter__()
-        with_servers.append(context)
-        return server, ApiClient(server.url).login("admin")
-
-    yield start
-    for context in with_servers:
-        context.__exit__(None, None, None)
-
-
-def test_x_forwarded_for_is_refused_unless_the_socket_peer_is_a_trusted_proxy(api, register, behind_proxy):
+def test_x_forwarded_for_is_refused_unless_the_socket_peer_is_a_trusted_proxy(api, register, app_with):
     register("PRX001", allowed_networks=["10.20.0.0/24"])
     handshake = {"SN": "PRX001", "options": "all"}
 
@@ -77,10 +60,10 @@ def test_x_forwarded_for_is_refused_unless_the_socket_peer_is_a_trusted_proxy(ap
     # Default (the socket peer): a terminal reaching the app directly cannot claim an address.
     assert status(api.base_url, "10.20.0.5") == 401
     # A hop count for sign-in throttling (ProxyFix) does not make the header believable for terminals.
-    counted, _ = behind_proxy(trusted_proxy_count=1)
+    counted, _ = app_with(trusted_proxy_count=1)
     assert status(counted.url, "10.20.0.5") == 401
     # Behind a trusted proxy (loopback here), the nearest untrusted hop is the caller.
-    proxied, admin = behind_proxy(device_trusted_proxies="127.0.0.1/32, 10.99.0.0/16")
+    proxied, admin = app_with(device_trusted_proxies="127.0.0.1/32, 10.99.0.0/16")
     assert status(proxied.url, "10.20.0.5") == 200
     assert status(proxied.url, "10.20.0.5, 10.99.0.1") == 200  # a second proxy of ours in the chain
     assert status(proxied.url, "10.20.0.5, 192.0.2.7") == 401  # a spoofed left end, added before our proxy
