@@ -21,7 +21,7 @@ from engine.models import Device, UnauthorizedDeviceAttempt, UnauthorizedDeviceF
 from engine.notifications.service import notify
 from engine.terminals.silence import alert_recipients
 
-ATTEMPT_BUCKETS = 512  # also in migration 0011, which moved the old rows into buckets
+ATTEMPT_BUCKETS = 512  # also in migration 0012, which moved the old rows into buckets
 _FLOOD_ROW = 1
 
 

@@ -3,8 +3,8 @@
 A terminal's allowed networks start as the address it was last seen from (none if it never called), so
 terminals keep working after the upgrade; an admin widens them. Refusals move into fixed buckets.
 
-Revision ID: 0011_trust_terminals
-Revises: 0010
+Revision ID: 0012_trust_terminals
+Revises: 0011_reports_formats
 Create Date: 2026-12-01 23:06:00.623127
 """
 from alembic import op
@@ -30,8 +30,8 @@ def _network_of(address: str) -> list[str]:
         return []
 
 
-revision = '0011_trust_terminals'
-down_revision = '0010'
+revision = '0012_trust_terminals'
+down_revision = '0011_reports_formats'
 branch_labels = None
 depends_on = None
 
