@@ -6,8 +6,9 @@ from api.blueprints.base import Blueprint
 from api.blueprints.directory_schemas import EmployeeRef
 from api.blueprints.fields import Text
 from api.context import db
-from engine.sites.members import set_site_members, site_members
+from engine.sites.members import site_members
 from engine.sites.service import get_site_or_404
+from engine.terminals.site_members import change_site_members
 
 blp = Blueprint("site_members", __name__, url_prefix="/api/sites",
                 description="Site members: units and employees at a site, role admin (hr reads)")
@@ -47,6 +48,7 @@ def get(site_id):
 @blp.response(200, SiteMembersOut)
 @login_required(roles=("admin",))
 def replace(body, site_id):
-    """Replace the site's units and named employees; its terminals receive the photos of these people only."""
-    return set_site_members(session=db(), site=get_site_or_404(session=db(), site_id=site_id),
+    """Replace the site's units and named employees; its terminals receive the photos of these people only, and
+    whoever left is taken off them."""
+    return change_site_members(session=db(), site=get_site_or_404(session=db(), site_id=site_id),
                             unit_codes=body["unit_codes"], employee_codes=body["employee_codes"])

@@ -52,10 +52,10 @@ def site_members(*, session: Session, site: Site) -> SiteMembers:
     return SiteMembers(site=site, units=units, employees=employees)
 
 
-def set_site_members(*, session: Session, site: Site, unit_codes: list[str],
-                     employee_codes: list[str]) -> SiteMembers:
+def replace_site_members(*, session: Session, site: Site, unit_codes: list[str],
+                         employee_codes: list[str]) -> None:
     """Replace the site's units and explicit employees with the given codes (all known, or nothing changes);
-    commits."""
+    no commit (`engine.terminals.site_members.change_site_members` is the command)."""
     unit_codes, employee_codes = list(dict.fromkeys(unit_codes)), list(dict.fromkeys(employee_codes))
     units = {u.code: u for u in session.scalars(select(OrgUnit).where(OrgUnit.code.in_(unit_codes)))}
     employees = {e.code: e for e in session.scalars(select(Employee).where(Employee.code.in_(employee_codes)))}
@@ -71,5 +71,4 @@ def set_site_members(*, session: Session, site: Site, unit_codes: list[str],
     session.execute(delete(SiteEmployee).where(SiteEmployee.site_id == site.id))
     session.add_all([SiteUnit(site_id=site.id, unit_id=units[code].id) for code in unit_codes])
     session.add_all([SiteEmployee(site_id=site.id, employee_id=employees[code].id) for code in employee_codes])
-    session.commit()
-    return site_members(session=session, site=site)
+    session.flush()

@@ -126,16 +126,25 @@ def enroll_employees(*, session: Session, device: Device, codes: list[str] | Non
 
 def employee_deactivated(*, session: Session, employee: Employee, now: datetime | None = None) -> list[DeviceCommand]:
     """Queue `DATA DELETE USERINFO` on every device the employee is on or being put on (no commit)."""
+    return take_off_devices(session=session, employee=employee, why="employee deactivated", now=now)
+
+
+def take_off_devices(*, session: Session, employee: Employee, why: str, site_id: int | None = None,
+                     now: datetime | None = None) -> list[DeviceCommand]:
+    """Queue `DATA DELETE USERINFO` on the devices (of `site_id`, or all) the employee is on or being put on,
+    cancelling what still waits to be sent to them (no commit)."""
     now = now or utcnow()
     queued = []
-    rows = session.scalars(select(DeviceEnrollment).where(DeviceEnrollment.employee_id == employee.id,
-                                                          DeviceEnrollment.state.in_(_LIVE_STATES)))
-    for row in rows:
+    query = select(DeviceEnrollment).where(DeviceEnrollment.employee_id == employee.id,
+                                           DeviceEnrollment.state.in_(_LIVE_STATES))
+    if site_id is not None:
+        query = query.where(DeviceEnrollment.device_id.in_(select(Device.id).where(Device.site_id == site_id)))
+    for row in list(session.scalars(query)):
         device = session.get(Device, row.device_id)
         for waiting in session.scalars(select(DeviceCommand).where(
                 DeviceCommand.device_id == device.id, DeviceCommand.employee_id == employee.id,
                 DeviceCommand.kind.in_(ENROLLING_KINDS), DeviceCommand.state == "queued")):
-            cancel(waiting, now=now, why="employee deactivated")
+            cancel(waiting, now=now, why=why)
         queued.append(queue_command(session=session, device=device, kind="user_delete", now=now,
                                     command=user_delete_command(pin=employee.code), employee_id=employee.id))
         row.state, row.reason = "removing", ""

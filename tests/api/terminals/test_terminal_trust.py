@@ -180,21 +180,42 @@ def test_photos_are_refused_to_a_terminal_outside_its_networks_and_every_hand_ou
     assert admin.get("/api/enrollment-history", params={"employee": "99999"}).status_code == 404
 
 
-def test_a_photo_is_withheld_from_the_terminal_once_its_person_left_the_site(
+def test_a_photo_queued_for_a_terminal_is_withheld_once_the_terminal_moved_to_another_site(
+        api, register, simulator, device_admin, admin, session_factory, office, other_site):
+    with session_factory() as s:
+        set_profile_photo(s, EMP1, jpeg((1, 100, 1)))
+    register("MOV001", site_id=office["id"])
+    device_admin.post("/api/devices/MOV001/enroll", json={"codes": [EMP1]})
+    admin.put("/api/devices/MOV001", json={"site_id": other_site["id"]})  # before the terminal polled
+    device = simulator("MOV001")
+    assert device.poll() == [] and device.users == {}
+    commands = device_admin.get("/api/devices/MOV001/commands").json()["items"]
+    assert {(c["state"], c["explanation"]) for c in commands} == {
+        ("cancelled", "not sent: the employee does not belong to the terminal's site")}
+    enrollment = device_admin.get("/api/devices/MOV001/enrollment").json()
+    assert [item["employee"]["code"] for item in enrollment["failed"]] == [EMP1]
+    assert admin.get("/api/enrollment-history", params={"sn": "MOV001"}).json()["items"] == []
+
+
+def test_a_site_no_longer_keeps_the_faces_of_people_who_left_it(
         api, register, simulator, device_admin, admin, session_factory, office):
     with session_factory() as s:
         set_profile_photo(s, EMP1, jpeg((1, 100, 1)))
     register("LFT001", site_id=office["id"])
-    device_admin.post("/api/devices/LFT001/enroll", json={"codes": [EMP1]})
-    admin.put(f"/api/sites/{office['id']}/members", json={"unit_codes": []})  # the office moves out
+    device_admin.post("/api/devices/LFT001/enroll", json={"codes": [EMP1, EMP2]})
     device = simulator("LFT001")
-    assert device.poll() == [] and device.users == {}
-    commands = device_admin.get("/api/devices/LFT001/commands").json()["items"]
-    assert {(c["state"], c["explanation"]) for c in commands} == {
-        ("cancelled", "not sent: the employee does not belong to the terminal's site")}
+    drain(device)
+    assert device.users[EMP1].photo is not None and set(device.users) == {EMP1, EMP2}
+    # The office moves out; only EMP2 stays, named explicitly.
+    reply = admin.put(f"/api/sites/{office['id']}/members", json={"unit_codes": [], "employee_codes": [EMP2]})
+    assert reply.status_code == 200 and [e["code"] for e in reply.json()["employees"]] == [EMP2]
+    drain(device)
+    assert set(device.users) == {EMP2}
     enrollment = device_admin.get("/api/devices/LFT001/enrollment").json()
-    assert [item["employee"]["code"] for item in enrollment["failed"]] == [EMP1]
-    assert admin.get("/api/enrollment-history", params={"sn": "LFT001"}).json()["items"] == []
+    assert [item["employee"]["code"] for item in enrollment["removed"]] == [EMP1]
+    device.punch(pin=EMP1, at=datetime(2026, 11, 30, 8, 45))
+    device.upload_punches()
+    assert stored_punches(session_factory) == []
 
 
 def test_two_thousand_random_serials_do_not_make_two_thousand_rows_and_raise_one_notification(

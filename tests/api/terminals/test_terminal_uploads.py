@@ -119,6 +119,7 @@ def test_a_chunked_body_over_the_limit_is_refused_413_never_ok_with_its_tail_dro
 
 
 @pytest.mark.postgres_only
+@pytest.mark.timeout(900)  # a minute and a half alone; its ledger check at teardown reads every chain
 def test_a_hundred_thousand_lines_with_open_unmatched_records_are_not_refused_for_bind_parameters(
         api, register, device_admin, session_factory):
     # A hundred people, as at a busy entrance (and fewer ledger rounds than ten people punching all day).
