@@ -62,7 +62,7 @@ def timed(run, count: int) -> float:
 class Unbounded:
     """Swap the host's script engines for in-process, unlimited ones (the baseline) while active."""
 
-    original = workflow_clock.make_script_engine
+    original = staticmethod(workflow_clock.make_script_engine)
 
     def __enter__(self):
         workflow_clock.make_script_engine = partial(self.original, bounded=False)
