@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from engine.config import PROJECT_ROOT, Settings
 
@@ -161,16 +161,23 @@ class ScriptPool:
                 self._live -= 1
             self._free.notify()
 
-    def run(self, op: str, source: str, context: dict, *, clock, budget_s: float | None = None) -> Any:
+    def run(self, op: str, source: str, context: dict, *, clock, budget_s: float | None = None,
+            spent: Callable[[float], None] | None = None) -> Any:
         """Evaluate or execute `source` on `context` in a worker (see `sandbox.run_restricted`); bounded.
 
         Raises ScriptLimitExceeded past the time (`timeout_s`, or what is left of `budget_s`) or memory
-        limit, and the script's own exception (rebuilt) when it fails.
+        limit, and the script's own exception (rebuilt) when it fails. `spent` hears how long the worker
+        took (waiting for a free worker is not the script's time).
         """
         timeout = self.limits.timeout_s if budget_s is None else max(0.0, min(self.limits.timeout_s, budget_s))
+        over = (f"its step's scripts ran longer than {self.limits.timeout_s:g} s together"
+                if timeout < self.limits.timeout_s else f"it ran longer than {timeout:g} s")
+        if timeout <= 0:
+            raise ScriptLimitExceeded(over)
         request = {"op": op, "source": source, "context": context, "now": clock.now(), "timezone": clock.timezone}
         worker = self._checkout()
-        deadline = time.monotonic() + timeout
+        began = time.monotonic()
+        deadline = began + timeout
         try:
             worker.send(request)
             while True:
@@ -181,7 +188,7 @@ class ScriptPool:
                 break
         except TimeoutError:
             worker.kill()
-            raise ScriptLimitExceeded(f"it ran longer than {timeout:g} s") from None
+            raise ScriptLimitExceeded(over) from None
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             worker.kill()
             if isinstance(exc, pickle.UnpicklingError):
@@ -189,6 +196,8 @@ class ScriptPool:
             raise ScriptLimitExceeded(f"its worker died (more than {self.limits.memory_mb} MB?)") from None
         finally:
             self._checkin(worker)
+            if spent is not None:
+                spent(time.monotonic() - began)
         if reply[0] == "ok":
             return reply[1]
         _, kind, type_name, message, line = reply
