@@ -1,4 +1,7 @@
-"""The script sandbox: every BPMN/DMN expression and script runs RestrictedPython-compiled.
+"""The script sandbox: every BPMN/DMN expression and script runs RestrictedPython-compiled, bounded.
+
+What a script may reach is decided here; how long and how much memory it may take is decided by
+`engine.workflow.script_pool`, whose warm worker processes run it (`BoundedEnvironment`).
 
 Analysts are semi-trusted, so scripts get a small builtin whitelist plus a few domain helpers
 (`now`, `working_days_after`, `timedelta`, `date`); task data must not use those names and nothing else: no imports, no dunder access,

@@ -218,6 +218,18 @@ class ScriptPool:
         except Exception as exc:  # noqa: BLE001 - raised in the script, where the analyst sees it
             return ("raise", type(exc).__name__, str(exc))
 
+    def warm(self) -> None:
+        """Start the missing workers now, so that the first request does not wait for an interpreter."""
+        with self._free:
+            missing = max(0, self.limits.workers - self._live)
+            self._live += missing
+        for _ in range(missing):
+            try:
+                worker = _Worker(self.limits)
+            except Exception:  # noqa: BLE001 - a request will try again, and say why
+                worker = None
+            self._checkin(worker)
+
     def close(self) -> None:
         with self._free:
             idle, self._idle = self._idle, []

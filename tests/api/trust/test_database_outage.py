@@ -96,3 +96,27 @@ def test_database_outage_on_any_api_read_is_503_not_500(api, demo_org, live_app,
         event.remove(engine, "before_cursor_execute", refuse)
     assert reply.status_code == 503, reply.text
     assert reply.json()["code"] == "database_unavailable" and reply.headers["Retry-After"] == "2"
+
+
+def test_database_outage_on_a_web_page_is_a_503_page_not_500(live_app, demo_org):
+    from sqlalchemy import event
+
+    from tests.support.http_browser import browser, csrf_token_of
+
+    web = browser()
+    home = web.get(f"{live_app.url}/", timeout=30)
+    signed_in = web.post(f"{live_app.url}/authen/local", timeout=30, data={
+        "username": "employee1", "password": "demo", "csrf_token": csrf_token_of(home.text)})
+    assert signed_in.status_code == 200
+    engine = live_app.app.extensions["opsta"].engine
+
+    def refuse(*_args, **_kwargs):
+        raise exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        page = web.get(f"{live_app.url}/calendar", timeout=30)
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+    assert page.headers["Content-Type"].startswith("text/html")
