@@ -144,8 +144,12 @@ class ScriptPool:
         with self._free:
             if not self._free.wait_for(lambda: self._idle or self._live < self.limits.workers, WAIT_FOR_WORKER_S):
                 raise ScriptLimitExceeded("every script worker stayed busy for a minute")
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    return worker
+                self._live -= 1  # it exited while idle (its parent's limits, or killed from outside)
+                worker.kill()
             self._live += 1
         try:
             return _Worker(self.limits)
@@ -186,6 +190,8 @@ class ScriptPool:
                     worker.send(self._answer(clock, reply[1], reply[2]))
                     continue
                 break
+            if reply[0] == "fail" and reply[1] == "limit":
+                worker.kill()  # it exits after a limit: it must not go back to the idle ones
         except TimeoutError:
             worker.kill()
             raise ScriptLimitExceeded(over) from None
