@@ -118,6 +118,10 @@ class Settings:
     travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""
     geocoder_timeout_seconds: float = 3.0
+    # The punch detail's map tiles, a Leaflet URL template such as https://tiles.example.go.th/{z}/{x}/{y}.png
+    # (pages may then load images from its origin). Empty: no tiles; the map draws the outlines and the point.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     # Approval workflows (overtime, off-site, missed punch; issue 5).
     # A missed-punch request for a day further back than this is refused at submit time.
@@ -199,6 +203,19 @@ class Settings:
     push_job_max_backoff_ms: int = 300_000
     push_sweep_interval_seconds: float = 30.0
     push_resend_after_seconds: float = 120.0
+
+    # Reports (issue 15): the organisation named in report headers.
+    organisation_name: str = "สำนักงานปลัดกระทรวงพาณิชย์"
+    # Overtime pay, per day and person, from the Ministry of Finance regulation on overtime pay of B.E. 2550
+    # (ระเบียบกระทรวงการคลังว่าด้วยการเบิกจ่ายเงินตอบแทนการปฏิบัติงานนอกเวลาราชการ พ.ศ. 2550) as commonly
+    # applied: 50 baht an hour up to 4 hours on a working day, 60 baht an hour up to 7 hours on a day off
+    # (weekend or public holiday), and a part of an hour is not paid. Check them against the regulation
+    # and your agency's own rules before paying from the claim form.
+    overtime_rate_workday: float = 50.0
+    overtime_cap_workday_hours: int = 4
+    overtime_rate_holiday: float = 60.0
+    overtime_cap_holiday_hours: int = 7
+    overtime_whole_hours: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
