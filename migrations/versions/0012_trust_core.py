@@ -1,7 +1,7 @@
 """trust boundaries (issue 11): a delegation can be ended before its last day
 
-Revision ID: 0011_trust_core
-Revises: 0010
+Revision ID: 0012_trust_core
+Revises: 0011_reports_data
 Create Date: 2026-12-01 23:30:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import engine.db
 
 
-revision = '0011_trust_core'
-down_revision = '0010'
+revision = '0012_trust_core'
+down_revision = '0011_reports_data'
 branch_labels = None
 depends_on = None
 
