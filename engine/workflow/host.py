@@ -269,7 +269,7 @@ def inbox(*, session: Session, employee: Employee, today: date) -> list[InboxTas
     mine = and_(or_(*own), not_own)
     delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
     lent = [InboxTask.assignee_id.in_(delegators)] if delegators else []
-    if delegators & hr_member_ids(session=session):
+    if delegators and delegators & hr_member_ids(session=session):
         lent.append(InboxTask.assignee_group == HR_GROUP)
     if lent:  # never a request of someone who delegated to them, nor their own
         mine = or_(mine, and_(or_(*lent), ApprovalRequest.requester_id.not_in(delegators | {employee.id})))

@@ -24,6 +24,7 @@ FIELD_OF_CODE = {
     "delegate_unknown": ("delegate_code", _l("Choose an active colleague.")),
     "delegate_self": ("delegate_code", _l("You cannot name yourself.")),
     "delegation_dates_invalid": ("ends_on", _l("The last day is before the first day.")),
+    "delegation_starts_in_past": ("starts_on", _l("The first day cannot be before today.")),
     "delegation_too_long": ("ends_on", _l("A delegation lasts at most a year.")),
 }
 NOTICES = {"saved": _l("The acting approver was named."), "ended": _l("The delegation was ended.")}
@@ -64,7 +65,7 @@ def delegations(viewer: Viewer):
     if not errors:
         try:
             set_delegation(session=viewer.db, delegator=viewer.employee, delegate_code=values["delegate_code"],
-                           starts_on=days["starts_on"], ends_on=days["ends_on"])
+                           starts_on=days["starts_on"], ends_on=days["ends_on"], today=local_today(viewer.settings))
             return redirect(url_for("web.delegations", notice="saved"), 303)
         except DomainError as error:
             if error.code not in FIELD_OF_CODE:
