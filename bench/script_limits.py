@@ -87,6 +87,15 @@ def evaluations_per_request(spec, engine) -> int:
     return len(sent)
 
 
+def per_evaluation_us(engine, count: int = 2000) -> float:
+    """Mean microseconds of one DMN-cell-sized expression on a request's task data."""
+    environment, context = engine.environment, {**DATA, "dmninputexpr": 2}
+    started = time.perf_counter()
+    for _ in range(count):
+        environment.evaluate("dmninputexpr > 4", context)
+    return (time.perf_counter() - started) / count * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per side per round")
@@ -132,7 +141,11 @@ def main() -> None:
 
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"{args.rounds} rounds; {os.cpu_count()} cores, load average {load}; limits {limits}")
-    print(f"evaluations sent to a worker per request: {evaluations_per_request(loaded, bounded)}")
+    evaluations = evaluations_per_request(loaded, bounded)
+    with_worker, in_process = per_evaluation_us(bounded), per_evaluation_us(unbounded)
+    print(f"evaluations sent to a worker per request: {evaluations}; one evaluation {with_worker:.0f} µs in a worker "
+          f"vs {in_process:.0f} µs in-process, so about {evaluations * (with_worker - in_process) / 1000:.2f} ms "
+          f"added per request")
     for name, (with_limits, without) in rates.items():
         ratios = [a / b for a, b in zip(with_limits, without)]
         print(f"  {name:8s} bounded {statistics.median(with_limits):8.1f} req/s   unbounded "
