@@ -1,7 +1,7 @@
 """trust boundaries (issue 11): a delegation can be ended before its last day
 
 Revision ID: 0012_trust_core
-Revises: 0011_reports_data
+Revises: 0011_reports_formats
 Create Date: 2026-12-01 23:30:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import engine.db
 
 
 revision = '0012_trust_core'
-down_revision = '0011_reports_data'
+down_revision = '0011_reports_formats'
 branch_labels = None
 depends_on = None
 
