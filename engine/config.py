@@ -134,7 +134,7 @@ class Settings:
     # Analysts' scripts and expressions run in warm worker processes under these limits (issue 11): wall
     # time per evaluation, the worker's address space, and the warm workers each app process keeps.
     workflow_script_timeout_s: float = 2.0
-    workflow_script_memory_mb: int = 512
+    workflow_script_memory_mb: int = 256
     workflow_script_workers: int = 2
     # Engine tasks one step may run before it is stopped (a loop in the diagram without a person in it).
     workflow_max_steps: int = 1000

@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from importlib.metadata import PackageNotFoundError, version
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from api.errors import handle_http_exception
-from engine.errors import DomainError
+from engine.db import connection_lost
+from engine.errors import DatabaseUnavailable, DomainError
 from web import assets
 from web.blueprint import bp
 from web.i18n import page_language, setup_i18n
@@ -62,6 +63,10 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if connection_lost(error):  # a database outage: "try again shortly" with Retry-After, as the API says
+        log.warning("database connection lost on %s %s", request.method, request.path)
+        g.viewer = None  # the page says so as to a signed-out visitor, without asking the database again
+        return problem_page(problem_of(DatabaseUnavailable()))
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_page(Problem(500, "internal_error", problem_of_http(InternalServerError()).message))
 
