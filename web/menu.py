@@ -86,7 +86,7 @@ MENU = (
     MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
               also_current=("web.employee_calendar",)),
     MenuEntry("other", _l("Announcements"), "web.announcements",
-              also_current=("web.announcement", "web.new_announcement", "web.publish")),
+              also_current=("web.announcement", "web.new_announcement", "web.post_announcement")),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),
     MenuEntry("other", _l("Sign out"), "web.logout", method="post"),
