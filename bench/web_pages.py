@@ -6,6 +6,7 @@ What it does:
     the demo organisation with its month of punches (`engine.demo`, as `make run` does);
   * serves the app under gunicorn (one worker, two threads) and signs each screen's account in through the
     local sign-in form;
+  * gives the demo supervisor 50 subordinates (issue 14), each punched in today with an overtime request waiting;
   * for every entry of SCREENS, measured back to back in the same run:
       render   - GET of the page and of its JSON endpoint (the baseline: the same data from the API, the same
                  cookie), alternated, `--samples` each; p50 and p95 of the wall time on loopback;
@@ -30,6 +31,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -70,6 +72,10 @@ class Screen:
 SCREENS = (
     Screen("calendar", "/calendar?month={month}", "/api/me/calendar?month={month}", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
+    Screen("processes", "/processes", "/api/processes", "analyst"),
+    # issue 14: a supervisor with TEAM_SIZE subordinates, each with a punch today and a request waiting.
+    Screen("inbox", "/approvals", "/api/tasks", "supervisor", max_render_ratio=2.0),
+    Screen("team's day", "/team/today", "/api/me/team/today", "supervisor", max_render_ratio=2.0),
     Screen("punch detail", "/punches/{punch}", "/api/punches/{punch}", "employee1", max_render_ratio=2.0),
     Screen("history", "/history", "/api/me/punches?page_size=20", "employee1", max_render_ratio=2.0),
     Screen("subordinates", "/subordinates", "/api/me/subordinates", "supervisor", max_render_ratio=2.0),
@@ -78,6 +84,44 @@ SCREENS = (
     Screen("announcements", "/announcements", "/api/announcements", "employee1", max_render_ratio=2.0),
     Screen("notifications", "/notifications", "/api/me/notifications", "employee1", max_render_ratio=2.0),
 )
+TEAM_SIZE = 50
+
+
+def seed_big_team(session, settings: Settings, size: int = TEAM_SIZE) -> None:
+    """Give the demo supervisor `size` subordinates in all: each punched in this morning and asks for overtime."""
+    from sqlalchemy import select
+
+    from engine.attendance.ledger import append_punch
+    from engine.models import Employee, Punch
+    from engine.requests.flows import submit_request
+    from engine.requests.forms import Submitted
+
+    tz = ZoneInfo(settings.timezone)
+    boss = session.scalar(select(Employee).where(Employee.code == "10151"))
+    team = list(session.scalars(select(Employee).where(Employee.supervisor_id == boss.id)))
+    for number in range(len(team), size):
+        person = Employee(code=f"2000{number:05d}", name_th=f"นายทดสอบ ลำดับที่{number}", name_en=f"Test {number}",
+                          position_title="นักวิชาการ", unit_id=boss.unit_id, supervisor_id=boss.id)
+        session.add(person)
+        team.append(person)
+    session.flush()
+    now = datetime.now(tz)
+    morning = min(now - timedelta(minutes=5), now.replace(hour=8, minute=40, second=0, microsecond=0))
+    day = now.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    for number, person in enumerate(team):
+        append_punch(session=session, punch=Punch(
+            employee_id=person.id, direction="in", source="gps", recorded_at=morning, effective_at=morning,
+            offline=False, latitude=13.8618, longitude=100.5127, accuracy_m=10.0, is_mock=number % 10 == 0, note="",
+            address="", place_label="MOC-OPS", location_kind="office", flags=["mock_location"] if number % 10 == 0
+            else [], verification_required=False))
+    session.commit()
+    for number, person in enumerate(team):
+        start = (17 * 60 + number) % (24 * 60)
+        submit_request(session=session, settings=settings, requester=person, submitted=Submitted(
+            "overtime", "ปิดงบประมาณ", {"date": day, "start": dt_time(start // 60, start % 60),
+                                        "end": dt_time(start // 60 + 2, start % 60)}))
 
 
 def last_full_month(tz: str) -> str:
@@ -216,6 +260,7 @@ def main() -> int:
         engine = make_engine(url)
         with make_session_factory(engine)() as session:
             seed_demo(session=session, settings=settings)
+            seed_big_team(session, settings)
             punch = latest_punch_id(session)
         engine.dispose()
         env = {"OPSTA_DATABASE_URL": url, "OPSTA_SECRET_KEY": SECRET_KEY, "OPSTA_LOCAL_LOGIN": "true",
