@@ -115,12 +115,15 @@ def _query(filters: Filters, entry: ReportEntry) -> dict:
     return fields
 
 
-def _months(today: date, wording: Wording) -> list[tuple[str, str]]:
-    """The last two years of months, newest first, labelled as the page reads them (BE in Thai)."""
+def _months(today: date, chosen: date, wording: Wording) -> list[tuple[str, str]]:
+    """The last two years of months, newest first, and the chosen one if older, labelled as the page reads
+    them (BE in Thai)."""
     months, year, month = [], today.year, today.month
     for _ in range(MONTHS_OFFERED):
         months.append((f"{year:04d}-{month:02d}", wording.month_title(year, month)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    if f"{chosen:%Y-%m}" not in dict(months):
+        months.append((f"{chosen:%Y-%m}", wording.month_title(chosen.year, chosen.month)))
     return months
 
 
@@ -174,7 +177,7 @@ def report(viewer: Viewer, name: str):
         count=len(table.rows), page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1 if shown else 0,
         last=(page - 1) * PAGE_SIZE + len(shown),
         page_url=lambda number: url_for("web.report", name=name, **query, page=number),
-        months=_months(today, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
+        months=_months(today, filters.start, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
                                                                         entry.statuses],
         downloads=downloads, form=request.args)
 
