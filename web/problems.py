@@ -22,6 +22,14 @@ MESSAGES = {
     "day_invalid": _l("That day is not in this month. Choose a day from the calendar."),
     "validation_failed": _l("Some fields are missing or invalid."),
     "language_invalid": _l("Choose Thai or English."),
+    "page_invalid": _l("That page does not exist. Go back to the first page."),
+    "link_invalid": _l("The link must be a full web address starting with http:// or https://."),
+    "expiry_before_publish": _l("The expiry must come after the publish time."),
+    "expiry_in_past": _l("The expiry must be in the future."),
+    "date_out_of_range": _l("That date is too far from today."),
+    "unit_not_found": _l("One of the chosen units no longer exists. Reload the page and choose again."),
+    "unit_repeated": _l("A unit is chosen twice."),
+    "push_disabled": _l("Notifications to this device are not set up on this server."),
 }
 
 BY_STATUS = {

@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount
+from engine.models.attendance_days import AttendanceDay, OvertimeWorked
 from engine.models.announcements import Announcement, AnnouncementRecipient, AnnouncementTarget
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
 from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
@@ -21,6 +22,8 @@ from engine.models.terminals import (
 from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
 __all__ = [
+    "AttendanceDay",
+    "OvertimeWorked",
     "Announcement",
     "AnnouncementRecipient",
     "AnnouncementTarget",

@@ -1,13 +1,6 @@
-"""Every report by the name the API and the web screens use, and the one entry point that builds one.
-
-Each report is a module `engine/reports/<module>.py` with `NAME`, `TITLE` (a message id), `STATUSES` (the
-status filter's choices, empty for none) and `build(*, session, viewer, filters, settings) -> ReportTable`.
-(The reports-data branch owns this module; this copy has the same interface and lists only the report
-modules that exist, so the formats, jobs and screens can be built and tested before the reports land.)
-"""
+"""Every report by the name the API and the web screens use, and the one entry point that builds one."""
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 from sqlalchemy.orm import Session
@@ -15,26 +8,12 @@ from sqlalchemy.orm import Session
 from engine.config import Settings
 from engine.errors import InvalidInput, NotFound
 from engine.models import Employee
+from engine.reports import (attendance_grid, attendance_summary, daily_record, missed_punch, offsite, overtime,
+                            overtime_claim)
 from engine.reports.table import Filters, ReportTable
 
-MODULES = ("overtime", "offsite", "missed_punch", "attendance_summary", "attendance_grid", "daily_record",
-           "overtime_claim")
-
-
-def _present_modules() -> dict[str, ModuleType]:
-    found = {}
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"engine.reports.{name}")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"engine.reports.{name}":
-                raise
-            continue
-        found[module.NAME] = module
-    return found
-
-
-REPORTS: dict[str, ModuleType] = _present_modules()
+REPORTS: dict[str, ModuleType] = {module.NAME: module for module in (
+    overtime, offsite, missed_punch, attendance_summary, attendance_grid, daily_record, overtime_claim)}
 
 
 def report_module(name: str) -> ModuleType:

@@ -13,7 +13,7 @@ import engine.db
 
 
 revision = '0011_reports_formats'
-down_revision = '0010'
+down_revision = '0011_reports_data'
 branch_labels = None
 depends_on = None
 

@@ -170,7 +170,7 @@ def test_json_has_iso_dates_and_translated_headings():
     assert document["name"] == "overtime" and document["count"] == 3
     assert document["columns"][0] == {"key": "employee_code", "heading": "รหัสบุคลากร", "heading_id": "Employee code",
                                       "kind": "text", "width": 10}
-    assert document["legend"][0] == {"code": "อ", "label": "อนุมัติ"}
+    assert document["legend"][0] == {"code": "อ", "label": "อนุมัติแล้ว"}
     row = document["rows"][0]
     assert row["work_date"] == "2021-10-01" and row["planned_start"] == "16:30"
     assert row["decided_at"] == "2021-10-01T10:05:00+00:00"
