@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
+from tests.support.web_month import seed_known_month
 from tests.support.report_tables import (FIXTURE_GRID_EMPLOYEES, register_fixture_reports,
                                          unregister_fixture_reports)
 
@@ -91,3 +92,30 @@ def test_a_large_pdf_is_built_in_the_background_with_progress(desktop_page, demo
     assert (tmp_path / "report-pdf-page.png").stat().st_size > 10_000
     if (target := _for_the_readme("report-pdf-page.png")) is not None:
         shutil.copyfile(tmp_path / "report-pdf-page.png", target)
+
+
+def test_the_monthly_summary_on_screen_and_as_pdf(desktop_page, demo_org, sign_in, take_screenshot, session_factory,
+                                                  tmp_path):
+    """The real attendance summary of a month with punches of every kind, for the README."""
+    known = seed_known_month(session_factory)
+    page = sign_in(desktop_page, "hr")
+    page.goto(page.url.split("/calendar")[0].rstrip("/") + "/reports")
+    page.get_by_role("link", name="สรุปการลงเวลาประจำเดือน").click()
+    page.get_by_label("เดือน", exact=True).select_option(f"{known.month.year:04d}-{known.month.month:02d}")
+    page.get_by_role("button", name="แสดงรายงาน").click()
+    expect(page.get_by_role("columnheader", name="รหัสบุคลากร")).to_be_visible()
+    expect(page.get_by_role("cell", name="100059150")).to_be_visible()
+    assert_accessible(page)
+    shot = take_screenshot(page, "summary", full_page=False)
+    if (target := _for_the_readme("report-summary.png")) is not None:
+        shutil.copyfile(shot, target)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="ดาวน์โหลด PDF").click()
+    pdf = tmp_path / "summary.pdf"
+    shutil.copyfile(download_info.value.path(), pdf)
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    assert "Sarabun" in fonts
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "summary-page")], check=True)
+    if (target := _for_the_readme("report-summary-pdf-page.png")) is not None:
+        shutil.copyfile(tmp_path / "summary-page.png", target)
