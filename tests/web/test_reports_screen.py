@@ -130,3 +130,16 @@ def test_every_report_opens_on_screen_and_downloads_each_format(live_app, signed
                 openpyxl.load_workbook(io.BytesIO(reply.content))
             else:
                 assert reply.content.startswith(b"%PDF")
+
+
+def test_the_summary_on_screen_shows_each_units_subtotal(live_app, signed_in, session_factory):
+    from tests.support.web_month import seed_known_month
+
+    known = seed_known_month(session_factory)
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/attendance-summary?month={known.month.year:04d}-{known.month.month:02d}")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr( class=\"subtotal\")?>", page.text)
+    assert any(rows) and rows.count(' class="subtotal"') >= 1
+    count = int(re.search(r"จาก (\d+)", page.text).group(1))
+    assert len(rows) - 2 == count + rows.count(' class="subtotal"')   # headings, employees, subtotals, total
