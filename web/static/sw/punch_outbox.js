@@ -1,0 +1,98 @@
+/* Service worker piece: Background Sync of the punch outbox. When the connection returns the browser
+   fires `sync` (tag opsta-punch-outbox, registered by the page that kept a punch) even with no tab
+   open, and the punches waiting in IndexedDB are sent the way js/punch_outbox.js sends them: oldest
+   first, the same Idempotency-Key, fields and photo, under the same Web Lock, stopping at the first
+   that cannot go yet. A service worker cannot import ES modules, so this reads the store with plain
+   IndexedDB (same database, store and entry shape). It sends with the CSRF token the entry was kept
+   with: after a new sign-in that token is refused (403) and the punch waits for a page, which sends it
+   with the page's token. Open pages are told to redraw their list. */
+(() => {
+  const DB_NAME = 'opsta-outbox';
+  const STORE = 'punches';
+  const SYNC_TAG = 'opsta-punch-outbox';
+  const LOCK = 'opsta-punch-outbox';
+  const SENDING_LEASE_MS = 60000;
+
+  function request(idbRequest) {
+    return new Promise((resolve, reject) => {
+      idbRequest.onsuccess = () => resolve(idbRequest.result);
+      idbRequest.onerror = () => reject(idbRequest.error);
+    });
+  }
+
+  function open() {
+    const opening = indexedDB.open(DB_NAME, 1);
+    opening.onupgradeneeded = () => {
+      const store = opening.result.createObjectStore(STORE, { keyPath: 'key' });
+      store.createIndex('createdAt', 'createdAt');
+    };
+    return request(opening);
+  }
+
+  function store(db, mode) {
+    return db.transaction(STORE, mode).objectStore(STORE);
+  }
+
+  async function tellPages() {
+    const pages = await self.clients.matchAll({ type: 'window' });
+    pages.forEach((page) => page.postMessage({ type: 'opsta-outbox-changed' }));
+  }
+
+  async function send(entry) {
+    let payload;
+    const headers = { 'Idempotency-Key': entry.key, 'X-CSRF-Token': entry.csrfToken, Accept: 'application/json' };
+    if (entry.selfie) {
+      payload = new FormData();
+      Object.entries(entry.fields).forEach(([name, value]) => payload.append(name, value));
+      payload.append('selfie', entry.selfie, 'selfie.jpg');
+    } else {
+      payload = JSON.stringify(entry.fields);
+      headers['Content-Type'] = 'application/json';
+    }
+    let reply;
+    try {
+      reply = await fetch(entry.url, { method: 'POST', body: payload, headers, credentials: 'same-origin' });
+    } catch (error) {
+      return { outcome: 'later' };
+    }
+    if (reply.ok) return { outcome: 'sent' };
+    let problem = {};
+    try { problem = await reply.json(); } catch (error) { /* not JSON */ }
+    if ([401, 403, 408, 429].includes(reply.status) || reply.status >= 500) return { outcome: 'later' };
+    return { outcome: 'refused', problem: { status: reply.status, code: problem.code || `http_${reply.status}`,
+      detail: problem.detail || '' } };
+  }
+
+  async function sendWaiting() {
+    const db = await open();
+    const entries = await request(store(db, 'readonly').index('createdAt').getAll());
+    let failed = false;
+    for (const entry of entries) {
+      if (entry.state === 'refused') continue;
+      if (entry.state === 'sending' && Date.now() - (entry.sendingSince || 0) < SENDING_LEASE_MS) break;
+      entry.state = 'sending';
+      entry.sendingSince = Date.now();
+      entry.attempts += 1;
+      await request(store(db, 'readwrite').put(entry));
+      const result = await send(entry);
+      if (result.outcome === 'sent') {
+        await request(store(db, 'readwrite').delete(entry.key));
+      } else {
+        entry.state = result.outcome === 'refused' ? 'refused' : 'waiting';
+        entry.problem = result.problem || null;
+        await request(store(db, 'readwrite').put(entry));
+      }
+      if (result.outcome === 'later') { failed = true; break; }
+    }
+    db.close();
+    await tellPages();
+    // A rejected promise asks the browser to fire `sync` again later (with its own back-off).
+    if (failed) throw new Error('OPS-TA: punches still waiting to be sent');
+  }
+
+  self.addEventListener('sync', (event) => {
+    if (event.tag !== SYNC_TAG) return;
+    const run = () => sendWaiting();
+    event.waitUntil(self.navigator.locks ? self.navigator.locks.request(LOCK, run) : run());
+  });
+})();
