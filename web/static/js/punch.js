@@ -21,6 +21,7 @@ const verdict = document.getElementById('punch-verdict');
 let position = null;
 let selfie = null;
 let sending = false;
+let waitingKey = null; // the punch this screen kept for later, to show its verdict once it is sent
 
 function say(element, text) {
   element.textContent = text || '';
@@ -32,7 +33,15 @@ function fill(template, values) {
 }
 
 function enableButtons() {
-  buttons.forEach((button) => { button.disabled = !position || sending; });
+  // Sent later (the connection came back while this screen was open): its verdict as for any punch.
+document.addEventListener('opsta:punch-sent', ({ detail }) => {
+  if (detail.key !== waitingKey) return;
+  waitingKey = null;
+  say(outcome, words.sent);
+  showVerdict(detail.punch);
+});
+
+buttons.forEach((button) => { button.disabled = !position || sending; });
 }
 
 // --- the position --------------------------------------------------------------------------------
@@ -149,6 +158,7 @@ async function punch(direction) {
     say(outcome, `${words.refused} ${reasons[sent.problem.code] || sent.problem.detail || sent.problem.code}`);
   } else {
     say(outcome, words.queued);
+    waitingKey = entry.key;
     askForBackgroundSync();
     likelyNext(direction);
   }
@@ -157,6 +167,14 @@ async function punch(direction) {
   sending = false;
   enableButtons();
 }
+
+// Sent later (the connection came back while this screen was open): its verdict as for any punch.
+document.addEventListener('opsta:punch-sent', ({ detail }) => {
+  if (detail.key !== waitingKey) return;
+  waitingKey = null;
+  say(outcome, words.sent);
+  showVerdict(detail.punch);
+});
 
 buttons.forEach((button) => button.addEventListener('click', () => punch(button.dataset.direction)));
 enableButtons();

@@ -59,8 +59,12 @@ export async function removePunch(key) {
   changed();
 }
 
+// Other tabs (a calendar left open) and the service worker hear of changes on this channel.
+const channel = 'BroadcastChannel' in self ? new BroadcastChannel('opsta-outbox') : null;
+
 function changed() {
   document.dispatchEvent(new CustomEvent('opsta:outbox-changed'));
+  if (channel) channel.postMessage({ type: 'opsta-outbox-changed' });
 }
 
 // `fields` are strings as the form sends them; the whole entry is fixed here, so every retry is the same.
@@ -74,8 +78,18 @@ export async function keep({ fields, selfie }) {
   return entry;
 }
 
+// JSON wants numbers and booleans where the multipart form has text.
+const NUMBERS = ['latitude', 'longitude', 'accuracy_m'];
+
+export function jsonFields(fields) {
+  const typed = { ...fields };
+  NUMBERS.forEach((name) => { if (name in typed) typed[name] = Number(typed[name]); });
+  if ('offline' in typed) typed.offline = typed.offline === 'true';
+  return typed;
+}
+
 function body(entry) {
-  if (!entry.selfie) return { body: JSON.stringify(entry.fields), type: 'application/json' };
+  if (!entry.selfie) return { body: JSON.stringify(jsonFields(entry.fields)), type: 'application/json' };
   const form = new FormData();
   for (const [name, value] of Object.entries(entry.fields)) form.append(name, value);
   form.append('selfie', entry.selfie, 'selfie.jpg');
@@ -122,7 +136,9 @@ export function sync() {
       if (result.outcome === 'sent') {
         const db = await database();
         await db.delete(STORE, entry.key);
-        document.dispatchEvent(new CustomEvent('opsta:punch-sent', { detail: { key: entry.key, punch: result.punch } }));
+        const detail = { key: entry.key, punch: result.punch };
+        document.dispatchEvent(new CustomEvent('opsta:punch-sent', { detail }));
+        if (channel) channel.postMessage({ type: 'opsta-punch-sent', ...detail });
       } else {
         entry.state = result.outcome === 'refused' ? 'refused' : 'waiting';
         entry.problem = result.problem || null;
@@ -168,6 +184,9 @@ function chip(text, kind) {
 export async function render() {
   const section = document.getElementById('punch-outbox');
   if (!section) return;
+  // On the calendar the waiting punches come first, above the month (outside the part htmx swaps).
+  const calendar = document.getElementById('calendar');
+  if (calendar && section.nextElementSibling !== calendar) calendar.before(section);
   const texts = JSON.parse(section.dataset.texts);
   const employee = config().employee;
   const mine = (await allPunches()).filter((entry) => entry.employee === employee);
@@ -203,9 +222,15 @@ export async function render() {
 function start() {
   if (!config().employee || !('indexedDB' in window)) return;
   document.addEventListener('opsta:outbox-changed', () => { render(); });
-  navigator.serviceWorker?.addEventListener('message', (event) => {
-    if (event.data && event.data.type === 'opsta-outbox-changed') render();
-  });
+  if (channel) {
+    channel.addEventListener('message', ({ data }) => {
+      // Sent by another tab or the service worker: the screen that made it shows its verdict.
+      if (data && data.type === 'opsta-punch-sent') {
+        document.dispatchEvent(new CustomEvent('opsta:punch-sent', { detail: { key: data.key, punch: data.punch } }));
+      }
+      render();
+    });
+  }
   window.addEventListener('online', () => { sync(); });
   render().then(() => (navigator.onLine ? sync() : null));
 }

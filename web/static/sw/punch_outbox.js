@@ -5,7 +5,7 @@
    that cannot go yet. A service worker cannot import ES modules, so this reads the store with plain
    IndexedDB (same database, store and entry shape). It sends with the CSRF token the entry was kept
    with: after a new sign-in that token is refused (403) and the punch waits for a page, which sends it
-   with the page's token. Open pages are told to redraw their list. */
+   with the page's token. Open pages are told to redraw their list (BroadcastChannel opsta-outbox). */
 (() => {
   const DB_NAME = 'opsta-outbox';
   const STORE = 'punches';
@@ -33,9 +33,10 @@
     return db.transaction(STORE, mode).objectStore(STORE);
   }
 
-  async function tellPages() {
-    const pages = await self.clients.matchAll({ type: 'window' });
-    pages.forEach((page) => page.postMessage({ type: 'opsta-outbox-changed' }));
+  const channel = 'BroadcastChannel' in self ? new BroadcastChannel('opsta-outbox') : null;
+
+  function tellPages(message) {
+    if (channel) channel.postMessage(message || { type: 'opsta-outbox-changed' });
   }
 
   async function send(entry) {
@@ -46,7 +47,11 @@
       Object.entries(entry.fields).forEach(([name, value]) => payload.append(name, value));
       payload.append('selfie', entry.selfie, 'selfie.jpg');
     } else {
-      payload = JSON.stringify(entry.fields);
+      // JSON wants numbers and booleans where the multipart form has text (as js/punch_outbox.js does).
+      const typed = { ...entry.fields };
+      ['latitude', 'longitude', 'accuracy_m'].forEach((name) => { if (name in typed) typed[name] = Number(typed[name]); });
+      if ('offline' in typed) typed.offline = typed.offline === 'true';
+      payload = JSON.stringify(typed);
       headers['Content-Type'] = 'application/json';
     }
     let reply;
@@ -55,7 +60,7 @@
     } catch (error) {
       return { outcome: 'later' };
     }
-    if (reply.ok) return { outcome: 'sent' };
+    if (reply.ok) return { outcome: 'sent', punch: await reply.json().catch(() => null) };
     let problem = {};
     try { problem = await reply.json(); } catch (error) { /* not JSON */ }
     if ([401, 403, 408, 429].includes(reply.status) || reply.status >= 500) return { outcome: 'later' };
@@ -77,6 +82,7 @@
       const result = await send(entry);
       if (result.outcome === 'sent') {
         await request(store(db, 'readwrite').delete(entry.key));
+        if (result.punch) tellPages({ type: 'opsta-punch-sent', key: entry.key, punch: result.punch });
       } else {
         entry.state = result.outcome === 'refused' ? 'refused' : 'waiting';
         entry.problem = result.problem || null;
@@ -85,7 +91,7 @@
       if (result.outcome === 'later') { failed = true; break; }
     }
     db.close();
-    await tellPages();
+    tellPages();
     // A rejected promise asks the browser to fire `sync` again later (with its own back-off).
     if (failed) throw new Error('OPS-TA: punches still waiting to be sent');
   }
