@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from engine.models import Employee, Punch
 from tests.support.accessibility import assert_accessible
-from tests.support.browser import ROOT, demo_site_positions
+from tests.support.browser import ROOT, THAI_FONTS, demo_site_positions, platform_fonts
 from tests.support.photos import FIXTURES
 from tests.support.punch_screen import employee1_with_photo, moc_ops_site  # noqa: F401 (fixtures)
 from tests.support.selfies import face_thread_owns_the_models  # noqa: F401 (fixture)
@@ -60,6 +60,9 @@ def test_a_full_employee_day(camera_browser, new_context, sign_in, app_url, empl
     expect(page.get_by_text("จัดตำแหน่งใบหน้าให้อยู่ในกรอบ", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="ถ่ายภาพ", exact=True)).to_be_visible()
     page.wait_for_function("() => document.querySelector('[data-camera-video]').videoWidth > 0")
+    for selector in (".face-hint", "#position-place", ".punch-button"):
+        fonts = platform_fonts(page, selector)
+        assert set(fonts) & THAI_FONTS, f"{selector} was drawn with {fonts}: Thai as boxes"
     assert_accessible(page)
     take_screenshot(page, "punch")
     README_SHOTS.mkdir(parents=True, exist_ok=True)
@@ -89,6 +92,9 @@ def test_a_full_employee_day(camera_browser, new_context, sign_in, app_url, empl
     local = punch.effective_at.astimezone(ZoneInfo("Asia/Bangkok"))
     expect(page.get_by_role("link", name=f"{local:%H:%M} IN MOC-OPS")).to_be_visible()
     assert abs((now - local).total_seconds()) < 120
+    page.get_by_role("link", name=f"{local:%H:%M} IN MOC-OPS").click()  # its detail
+    expect(page.get_by_role("heading", name="บันทึกเวลาทำงาน (GPS)")).to_be_visible()
+    expect(page.locator(".punch-detail .verification-verified")).to_have_text("ใบหน้าตรงกับรูปโปรไฟล์")
 
     # OUT, off-site, with a note, from a new page (the likely button is OUT now) and the file fallback.
     phone.context.set_geolocation(OUTSIDE.as_geolocation())

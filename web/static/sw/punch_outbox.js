@@ -72,9 +72,15 @@
     const db = await open();
     const entries = await request(store(db, 'readonly').index('createdAt').getAll());
     let failed = false;
+    // Order is kept per employee: one whose punch must wait (an old sign-in's token, say) holds back
+    // only their own later punches, not those of whoever uses the phone now.
+    const held = new Set();
     for (const entry of entries) {
-      if (entry.state === 'refused') continue;
-      if (entry.state === 'sending' && Date.now() - (entry.sendingSince || 0) < SENDING_LEASE_MS) break;
+      if (entry.state === 'refused' || held.has(entry.employee)) continue;
+      if (entry.state === 'sending' && Date.now() - (entry.sendingSince || 0) < SENDING_LEASE_MS) {
+        held.add(entry.employee);
+        continue;
+      }
       entry.state = 'sending';
       entry.sendingSince = Date.now();
       entry.attempts += 1;
@@ -88,7 +94,7 @@
         entry.problem = result.problem || null;
         await request(store(db, 'readwrite').put(entry));
       }
-      if (result.outcome === 'later') { failed = true; break; }
+      if (result.outcome === 'later') { failed = true; held.add(entry.employee); }
     }
     db.close();
     tellPages();
