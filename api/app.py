@@ -11,6 +11,7 @@ from api.auth.oidc_tokens import OidcTokenVerifier
 from api.blueprints import register_blueprints
 from api.blueprints.backchannel_logout import bp as backchannel_logout_endpoint
 from api.blueprints.iclock import bp as iclock_endpoints
+from api.body_limit import register_body_limit
 from api.bounded_input import register_input_guard
 from api.context import OpstaContext, close_db
 from api.errors import handle_http_exception, register_error_handlers
@@ -20,6 +21,7 @@ from engine.db import make_engine, make_session_factory
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
 from engine.push.queue import push_queue, send_after_commit
+from engine.reports.queue import report_queue
 from engine.push.vapid import vapid_problems
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
@@ -89,7 +91,8 @@ def _context(settings: Settings) -> OpstaContext:
                         push_queue=pushes,
                         oidc_verifier=oidc_verifier,
                         logout_token_verifier=_logout_token_verifier(settings, oidc_verifier),
-                        broker_ping=broker_ping)
+                        broker_ping=broker_ping,
+                        report_queue=report_queue(settings=settings, session_factory=session_factory))
 
 
 def _swagger_static(filename):
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIntConverter
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SECRET_KEY_FALLBACKS=list(settings.verifying_secret_keys[1:]),  # rotation: old cookies still verify
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         API_TITLE="OPS-TA",
         API_VERSION="1",
@@ -124,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                                 x_proto=settings.trusted_proxy_count)
     app.extensions["opsta"] = _context(settings)
     app.teardown_appcontext(close_db)
+    register_body_limit(app, max_bytes=settings.api_max_body_bytes)  # before anything reads a body
     register_input_guard(app)
 
     api = OpstaApi(app, spec_kwargs={

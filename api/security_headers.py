@@ -22,10 +22,17 @@ def _origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def page_policy(*, form_targets: list[str]) -> str:
+def tile_origin(tile_url: str) -> str | None:
+    """The origin of the map's tile server (`{s}` sub-domains as `*`), which pages may load images from."""
+    return _origin(tile_url.replace("{s}", "*")) if tile_url else None
+
+
+def page_policy(*, form_targets: list[str], image_origins: list[str] = ()) -> str:
     """The CSP of our own pages."""
     form_action = " ".join(["'self'", *form_targets])
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    images = " ".join(["'self'", "data:", "blob:", *image_origins])
+    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+            f"img-src {images}; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             f"form-action {form_action}; frame-ancestors 'none'")
 
@@ -37,6 +44,7 @@ DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 def add_security_headers(app: Flask, settings: Settings, provider_end_session: Callable[[], str | None]) -> None:
     """Set the headers on every response of `app`; `provider_end_session()` gives the end-session URL or None."""
     hsts = not settings.embedded and settings.secure_cookies
+    tiles = tile_origin(settings.map_tile_url)
 
     @app.after_request
     def set_headers(response: Response) -> Response:
@@ -49,7 +57,7 @@ def add_security_headers(app: Flask, settings: Settings, provider_end_session: C
                 policy = DOCS_POLICY
             else:
                 target = _origin(provider_end_session())
-                policy = page_policy(form_targets=[target] if target else [])
+                policy = page_policy(form_targets=[target] if target else [], image_origins=[tiles] if tiles else [])
             headers.setdefault("Content-Security-Policy", policy)
             headers.setdefault("Referrer-Policy", "same-origin")
             headers.setdefault("X-Frame-Options", "DENY")

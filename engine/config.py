@@ -12,7 +12,25 @@ from typing import Mapping
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 INSECURE_DEFAULT_SECRET = "dev-insecure-change-me"
+# Secrets anyone can read (our defaults, .env.example, docs' placeholders): a token or cookie signed with
+# one of them opens any account, so outside the embedded mode the app refuses to start with one.
+PUBLISHED_SECRETS = frozenset({
+    INSECURE_DEFAULT_SECRET, "change-me-to-a-long-random-string", "change-me", "changeme", "secret",
+    "your-secret-key", "please-change-me",
+})
+MIN_SECRET_BYTES = 32
 PHONE_PUNCH_SELFIE_POLICIES = ("required", "optional")
+
+
+def secret_problem(key: str) -> str | None:
+    """Why `key` cannot sign anything outside the embedded mode, or None."""
+    if not key.strip():
+        return "is empty"
+    if key.strip().lower() in PUBLISHED_SECRETS or "change-me" in key.lower() or "changeme" in key.lower():
+        return "is a published placeholder"
+    if len(key.encode()) < MIN_SECRET_BYTES:
+        return f"is shorter than {MIN_SECRET_BYTES} bytes"
+    return None
 
 
 def _bool(value: str) -> bool:
@@ -31,6 +49,9 @@ class Settings:
     # "memory://" runs Dramatiq in-process (embedded mode); "redis://host:port/db" uses Redis.
     broker_url: str = "memory://"
     secret_key: str = INSECURE_DEFAULT_SECRET
+    # Keys retired from signing but still accepted (comma-separated), so a rotation keeps sessions,
+    # tokens and cookies signed with them valid until they expire; drop a key here to retire it.
+    previous_secret_keys: str = ""
     timezone: str = "Asia/Bangkok"
     data_dir: str = str(DEFAULT_DATA_DIR)
     public_url: str = "http://127.0.0.1:8000"
@@ -69,6 +90,8 @@ class Settings:
     cookie_secure: str = "auto"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
     trusted_proxy_count: int = 0
+    # Largest request body under /api (413 before it is read); /iclock has its own limit.
+    api_max_body_bytes: int = 10_000_000
 
     demo_password: str = "demo"
 
@@ -95,6 +118,10 @@ class Settings:
     travel_min_distance_m: float = 1000.0
     geocoder_url: str = ""
     geocoder_timeout_seconds: float = 3.0
+    # The punch detail's map tiles, a Leaflet URL template such as https://tiles.example.go.th/{z}/{x}/{y}.png
+    # (pages may then load images from its origin). Empty: no tiles; the map draws the outlines and the point.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     # Approval workflows (overtime, off-site, missed punch; issue 5).
     # A missed-punch request for a day further back than this is refused at submit time.
@@ -104,6 +131,13 @@ class Settings:
     # The analyst-owned BPMN/DMN folder; published automatically when no version exists yet.
     bpmn_dir: str = str(PROJECT_ROOT / "bpmn")
     workflow_auto_publish: bool = True
+    # Analysts' scripts and expressions run in warm worker processes under these limits (issue 11): wall
+    # time per evaluation, the worker's address space, and the warm workers each app process keeps.
+    workflow_script_timeout_s: float = 2.0
+    workflow_script_memory_mb: int = 512
+    workflow_script_workers: int = 2
+    # Engine tasks one step may run before it is stopped (a loop in the diagram without a person in it).
+    workflow_max_steps: int = 1000
 
     # Face terminals (devices): ZKTeco push (iclock) endpoints, command queue, silence alerts; issue 6.
     # Seconds between a terminal's getrequest polls (handshake `Delay`) and before it retries after an error.
@@ -125,6 +159,12 @@ class Settings:
     # Uploads (profile photos and selfies): bytes, and decoded width × height against decompression bombs.
     face_max_upload_bytes: int = 8_000_000
     face_max_pixels: int = 52_000_000
+    # Pixels decoded at full size (a JPEG is decoded at a reduced scale first; a PNG or WebP is not).
+    face_max_decoded_pixels: int = 16_000_000
+    # Photo checks (profile photos, selfie intake) one process runs at once; further ones wait up to the
+    # wait below for a turn, then get 503 with Retry-After.
+    face_max_concurrent_checks: int = 2
+    face_check_wait_seconds: float = 10.0
     # Selfies are stored shrunk to this longest side (JPEG) and deleted after this many days.
     selfie_store_max_side: int = 800
     selfie_retention_days: int = 90
@@ -164,6 +204,28 @@ class Settings:
     push_sweep_interval_seconds: float = 30.0
     push_resend_after_seconds: float = 120.0
 
+    # Reports (issue 15): the organisation named in report headers.
+    organisation_name: str = "สำนักงานปลัดกระทรวงพาณิชย์"
+    # Overtime pay, per day and person, from the Ministry of Finance regulation on overtime pay of B.E. 2550
+    # (ระเบียบกระทรวงการคลังว่าด้วยการเบิกจ่ายเงินตอบแทนการปฏิบัติงานนอกเวลาราชการ พ.ศ. 2550) as commonly
+    # applied: 50 baht an hour up to 4 hours on a working day, 60 baht an hour up to 7 hours on a day off
+    # (weekend or public holiday), and a part of an hour is not paid. Check them against the regulation
+    # and your agency's own rules before paying from the claim form.
+    overtime_rate_workday: float = 50.0
+    overtime_cap_workday_hours: int = 4
+    overtime_rate_holiday: float = 60.0
+    overtime_cap_holiday_hours: int = 7
+    overtime_whole_hours: bool = True
+    # Report files (issue 15). A download estimated to take longer than this is built by the `reports`
+    # Dramatiq queue (`dramatiq engine.reports.worker --queues reports`) with its progress shown; the file is
+    # kept under <data_dir>/report-files for this many hours, then the scheduler deletes it.
+    report_background_seconds: float = 3.0
+    report_file_hours: float = 24.0
+    report_job_time_limit_seconds: int = 900
+    report_job_max_attempts: int = 3
+    # The sweeper re-sends a job never handed to the broker, or queued this long ago and not started.
+    report_job_resend_after_seconds: float = 300.0
+
     def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir).resolve() / 'opsta.db'}")
@@ -196,12 +258,24 @@ class Settings:
             return not self.embedded
         return _bool(self.cookie_secure)
 
+    @property
+    def verifying_secret_keys(self) -> tuple[str, ...]:
+        """The current secret first, then the previous ones still accepted when verifying."""
+        previous = [key.strip() for key in self.previous_secret_keys.split(",") if key.strip()]
+        return (self.secret_key, *[key for key in previous if key != self.secret_key])
+
     def startup_problems(self) -> list[str]:
         """Settings the app must not start with, in words an operator can act on."""
         problems = []
-        if self.secret_key == INSECURE_DEFAULT_SECRET and not self.embedded:
-            problems.append("OPSTA_SECRET_KEY is not set. It signs access tokens and session cookies; "
-                            "set it to a long random value before serving a real database.")
+        if not self.embedded:
+            for name, key in [("OPSTA_SECRET_KEY", self.secret_key)] + [
+                    ("OPSTA_PREVIOUS_SECRET_KEYS", key) for key in self.verifying_secret_keys[1:]]:
+                problem = secret_problem(key)
+                if problem:
+                    problems.append(f"{name} {problem}. It signs access tokens and session cookies, so anyone "
+                                    f"who knows it can sign in as anyone; set a random value of at least "
+                                    f"{MIN_SECRET_BYTES} bytes (e.g. `python -c 'import secrets; "
+                                    f"print(secrets.token_urlsafe(48))'`) before serving a real database.")
         if self.oidc_enabled and not (self.oidc_audience or self.oidc_access_token_type):
             problems.append("OIDC is on but neither OPSTA_OIDC_AUDIENCE nor OPSTA_OIDC_ACCESS_TOKEN_TYPE is set, "
                             "so an ID token could pass as an API bearer token. Register an API audience at the "

@@ -22,6 +22,9 @@ class FaceConfig:
     max_upload_bytes: int = 8_000_000
     # width × height, checked from the header before decoding; a 50 MP phone photo fits.
     max_pixels: int = 52_000_000
+    # Pixels actually decoded: a JPEG is decoded at 1/2–1/8 scale first (draft), so a 50 MP one costs
+    # about 1 MP; PNG and WebP decode at full size, so this caps them (16 MP ≈ 4,000 × 4,000).
+    max_decoded_pixels: int = 16_000_000
 
     # Both selfies and profile photos are shrunk to this longest side before analysis, so
     # their embeddings are computed at the same scale (and the same photo gives the same one).

@@ -35,7 +35,8 @@ def read_photo(data: bytes, *, config: FaceConfig, max_side: int | None = None) 
     """Check and decode an uploaded photo into an upright BGR uint8 array.
 
     Size, type and pixel count are checked before the pixels are decoded, so a
-    decompression bomb costs only its header. With `max_side`, the photo is shrunk so that
+    decompression bomb costs only its header; no more than `config.max_decoded_pixels` are ever
+    decoded (a large JPEG is decoded at a reduced scale, a large PNG or WebP is refused). With `max_side`, the photo is shrunk so that
     its longest side is at most that (JPEGs are decoded at a reduced scale directly).
     Raises PhotoRejected with code photo_too_large, photo_type_unsupported,
     photo_too_many_pixels or photo_unreadable.
@@ -60,9 +61,18 @@ def read_photo(data: bytes, *, config: FaceConfig, max_side: int | None = None) 
         raise PhotoRejected(
             "photo_too_many_pixels", f"{width}×{height}, the limit is {config.max_pixels} pixels"
         )
+    if max_side and kind == "jpeg":
+        image.draft("RGB", (max_side, max_side))  # DCT-domain downscale: far less work
+    # What is decoded at full size costs time and memory by its pixels, not by its bytes: a 6 KB PNG of
+    # 7,200 × 7,200 decodes to 150 MB. Only a JPEG can be decoded smaller (draft); PNG and WebP cannot.
+    decoded = image.size[0] * image.size[1]
+    if decoded > config.max_decoded_pixels:
+        raise PhotoRejected(
+            "photo_too_many_pixels",
+            f"{width}×{height} {kind.upper()} would be decoded at {image.size[0]}×{image.size[1]}; at most "
+            f"{config.max_decoded_pixels} pixels are decoded (send a JPEG, or a smaller photo)",
+        )
     try:
-        if max_side and kind == "jpeg":
-            image.draft("RGB", (max_side, max_side))  # DCT-domain downscale: far less work
         image = ImageOps.exif_transpose(image)  # phones store selfies sideways + a tag
         image = image.convert("RGB")
         if max_side:

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from engine.notifications.service import unread_count
 from web.pages import Viewer
+from web.screens.approvals import may_approve, pending_approvals
 
 Predicate = Callable[[Viewer], bool]
 
@@ -41,6 +42,13 @@ def has_role(*roles: str) -> Predicate:
     return holds
 
 
+def team_viewers(viewer: Viewer) -> bool:
+    return viewer.is_supervisor or viewer.has_role("hr")
+def report_readers(viewer: Viewer) -> bool:
+    """Supervisors (their reporting line), hr and admin (everyone)."""
+    return viewer.is_supervisor or viewer.has_role("hr", "admin")
+
+
 def unread_notifications(viewer: Viewer) -> int:
     return unread_count(session=viewer.db, employee_id=viewer.employee.id)
 
@@ -60,6 +68,8 @@ class MenuEntry:
 
 SECTIONS = (
     ("general", _l("General")),
+    ("requests", _l("Requests")),
+    ("approvals", _l("Approvals")),
     ("supervisor", _l("Supervisor")),
     ("other", _l("Other")),
 )
@@ -68,8 +78,18 @@ MENU = (
     MenuEntry("general", _l("Calendar"), "web.calendar", also_current=("web.home",)),
     MenuEntry("general", _l("Record time"), "web.punch"),
     MenuEntry("general", _l("History"), "web.history"),
+    MenuEntry("requests", _l("Request overtime"), "web.new_overtime"),
+    MenuEntry("requests", _l("Request off-site work"), "web.new_offsite"),
+    MenuEntry("requests", _l("Request a missed punch"), "web.new_missed_punch"),
+    MenuEntry("requests", _l("My requests"), "web.my_requests", also_current=("web.my_request", "web.edit_request")),
+    MenuEntry("approvals", _l("Pending approvals"), "web.inbox", visible=may_approve, badge=pending_approvals,
+              also_current=("web.approval_task",)),
+    MenuEntry("approvals", _l("Acting approvers"), "web.delegations", visible=may_approve),
+    MenuEntry("supervisor", _l("Team today"), "web.team_day", visible=team_viewers),
     MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
               also_current=("web.employee_calendar",)),
+    MenuEntry("other", _l("Reports"), "web.reports", visible=report_readers,
+              also_current=("web.report", "web.report_job_page")),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),

@@ -1,4 +1,4 @@
-"""The app's own bearer tokens: HS256 JWTs signed with the secret key."""
+"""The app's own bearer tokens: HS256 JWTs signed with the secret key (older keys still verify)."""
 from __future__ import annotations
 
 import time
@@ -47,7 +47,8 @@ def verify_token(settings: Settings, token: str) -> AppTokenClaims | None:
 
     Whether it was revoked is for the caller to check against the database (`live_token_clause`).
     """
-    verified = _verified_claims(settings.secret_key, token)
+    # A rotated-out key (OPSTA_PREVIOUS_SECRET_KEYS) still verifies the tokens it signed until retired.
+    verified = next(filter(None, (_verified_claims(key, token) for key in settings.verifying_secret_keys)), None)
     if verified is None:
         return None
     claims, expires_at = verified

@@ -17,7 +17,9 @@ MAX_AGE_SECONDS = 180 * 24 * 3600
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(opsta().settings.secret_key, salt="opsta-trusted-device")
+    # itsdangerous signs with the last key and verifies with any: the previous keys come first.
+    keys = opsta().settings.verifying_secret_keys
+    return URLSafeTimedSerializer([*reversed(keys)], salt="opsta-trusted-device")
 
 
 def trusted_device_for(username: str) -> str | None:

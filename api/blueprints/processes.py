@@ -6,6 +6,7 @@ from api.auth.principal import current_employee, login_required
 from api.blueprints.base import Blueprint
 from api.context import db, opsta
 from engine.errors import InvalidInput
+from engine.workflow.script_pool import script_limits
 from engine.workflow.versions import (SourcesInvalid, current_sources, diff, ensure_published, list_versions,
                                      publish_uploaded, validate)
 
@@ -106,7 +107,8 @@ def list_processes():
 def validate_upload():
     """Check uploaded files (over the published ones) without publishing; 422 lists each problem."""
     _published_base()
-    problems = validate(sources={**current_sources(session=db()), **_uploaded()})
+    problems = validate(sources={**current_sources(session=db()), **_uploaded()},
+                        limits=script_limits(opsta().settings))
     if problems:
         raise SourcesInvalid(problems)
     return {"valid": True, "problems": []}
@@ -119,7 +121,8 @@ def validate_upload():
 def publish_upload():
     """Validate, then store a new version of each changed process; new requests use it, running ones do not."""
     _published_base()
-    results = publish_uploaded(session=db(), files=_uploaded(), published_by=current_employee().code)
+    results = publish_uploaded(session=db(), files=_uploaded(), published_by=current_employee().code,
+                               limits=script_limits(opsta().settings))
     return {"published": [{"process_id": r.process_id, "version": r.version.version,
                            "spec_hash": r.version.spec_hash, "changed": r.changed} for r in results]}
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from engine.attendance.day_rules import day_status
-from engine.attendance.punch_days import DayPunch, TimedPunch, assign_punch_days, punch_window
-from engine.attendance.punch_standing import counts_toward_attendance, standing_of
+from engine.attendance.day_evaluation import evaluate_days
+from engine.attendance.punch_days import TimedPunch, punch_window
+from engine.attendance.punch_standing import standing_of
 from engine.attendance.queries import as_view
 from engine.attendance.thai_calendar import CalendarMonth, thai_date_short, thai_weekday_name
 from engine.config import Settings
@@ -32,25 +32,6 @@ def _load_punches(session: Session, employee: Employee, month: CalendarMonth, tz
     ))
 
 
-def _punches_by_day(punches: list[TimedPunch], schedules: dict, settings: Settings,
-                    tz: ZoneInfo) -> dict[date, list[DayPunch]]:
-    """Days of the punches that count; an excluded punch is shown on the day it would have fallen on,
-    but never moves another punch to a different day (it takes no part in the assignment)."""
-    def assign(chosen):
-        return assign_punch_days(punches=chosen, schedules={d: (s if s.is_workday else None) for d, s in schedules.items()},
-                                 tz=tz, day_boundary=time.fromisoformat(settings.day_boundary),
-                                 late_out_window=timedelta(minutes=settings.late_out_window_minutes))
-
-    counting = [p for p in punches if counts_toward_attendance(p.standing)]
-    by_day = assign(counting)
-    if len(counting) < len(punches):
-        for day, placed in assign(punches).items():
-            shown = [dp for dp in placed if not counts_toward_attendance(dp.standing)]
-            if shown:
-                by_day[day] = sorted(by_day.get(day, []) + shown, key=lambda dp: dp.local_at)
-    return by_day
-
-
 def month_calendar(*, session: Session, settings: Settings, employee: Employee, month: CalendarMonth,
                    now: datetime | None = None, offsite_days: frozenset[date] = frozenset()) -> dict:
     """Every day of `month` for `employee`: hours or holiday, punches in order, and the day status."""
@@ -60,16 +41,12 @@ def month_calendar(*, session: Session, settings: Settings, employee: Employee, 
                                                        start=month.first_day - timedelta(days=2),
                                                        end=month.last_day + timedelta(days=1))}
     rows = {p.id: p for p in _load_punches(session, employee, month, tz)}
-    by_day = _punches_by_day([TimedPunch(p.id, p.recorded_at, p.direction, p.effective_at, standing_of(p))
-                              for p in rows.values()], schedules, settings, tz)
+    punches = [TimedPunch(p.id, p.recorded_at, p.direction, p.effective_at, standing_of(p)) for p in rows.values()]
+    evaluated = evaluate_days(days=month.days(), schedules=schedules, punches=punches, settings=settings,
+                              now_local=now_local, offsite_days=offsite_days)
     days = []
-    for day in month.days():
-        schedule = schedules[day]
-        day_punches = by_day.get(day, [])
-        result = day_status(day=day, schedule=schedule if schedule.is_workday else None, punches=day_punches,
-                            now_local=now_local, grace_minutes=settings.late_grace_minutes,
-                            holiday_name=schedule.holiday_name_th if schedule.kind == "holiday" else None,
-                            offsite_approved=day in offsite_days)
+    for day, judged in evaluated.items():
+        schedule, result, day_punches = judged.schedule, judged.result, judged.punches
         days.append({
             "date": day,
             "weekday_th": thai_weekday_name(day),

@@ -1,4 +1,5 @@
-"""The calendar a person asks for: a `YYYY-MM` month (this month by default) with approved off-site days."""
+"""The calendar a person asks for: a `YYYY-MM` month (this month by default) with approved off-site days,
+and on each day the requests that change it or still wait on it (`requests`)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,6 +13,7 @@ from engine.config import Settings
 from engine.db import utcnow
 from engine.errors import InvalidInput
 from engine.models import Employee
+from engine.requests.calendar_marks import request_marks
 from engine.requests.effects import offsite_days
 
 
@@ -25,5 +27,9 @@ def calendar_for(*, session: Session, settings: Settings, employee: Employee, mo
     except MonthInvalid as exc:
         raise InvalidInput(str(exc), code="month_invalid") from exc
     offsite = offsite_days(session=session, employee_id=employee.id, first=parsed.first_day, last=parsed.last_day)
-    return month_calendar(session=session, settings=settings, employee=employee, month=parsed, now=now,
-                          offsite_days=offsite)
+    calendar = month_calendar(session=session, settings=settings, employee=employee, month=parsed, now=now,
+                              offsite_days=offsite)
+    marks = request_marks(session=session, employee_id=employee.id, first=parsed.first_day, last=parsed.last_day)
+    for day in calendar["days"]:
+        day["requests"] = marks.get(day["date"], [])
+    return calendar

@@ -16,6 +16,7 @@ def face_config(settings: Settings) -> FaceConfig:
         threshold=settings.face_threshold,
         max_upload_bytes=settings.face_max_upload_bytes,
         max_pixels=settings.face_max_pixels,
+        max_decoded_pixels=settings.face_max_decoded_pixels,
         selfie_retention_days=settings.selfie_retention_days,
     )
 

@@ -13,6 +13,7 @@ from engine.directory.service import can_view_employee
 from engine.errors import DomainError, InvalidInput, NotFound
 from engine.face_checks.config import face_config
 from engine.face_checks.face_thread import run_on_face_thread
+from engine.face_checks.photo_gate import photo_check_turn
 from engine.models import Employee, ProfilePhoto
 from engine.terminals.enrollment import profile_photo_changed
 from face.intake import PhotoRejected, read_photo, sniff_photo_type
@@ -39,8 +40,9 @@ def set_profile_photo(*, session: Session, settings: Settings, employee: Employe
 
     config = face_config(settings)
     try:
-        read_photo(photo, config=config, max_side=config.selfie_max_side)  # refuse bad files before queueing
-        result = run_on_face_thread(check_profile_photo, photo=photo, config=config)
+        with photo_check_turn(settings=settings):
+            read_photo(photo, config=config, max_side=config.selfie_max_side)  # refuse bad files before queueing
+            result = run_on_face_thread(check_profile_photo, photo=photo, config=config)
     except PhotoRejected as exc:
         raise upload_rejected(exc) from exc
     checks = [check.as_dict() for check in result.checks]

@@ -31,3 +31,8 @@ def visible_selfie(*, session: Session, viewer: Employee, punch_id: int) -> Self
     if employee is None or not can_view_employee(session=session, viewer=viewer, employee=employee):
         raise NotFound("No selfie is visible to you for this punch.", code="selfie_not_found")
     return selfie
+
+
+def selfie_stored(*, session: Session, punch_id: int) -> bool:
+    """Whether the punch's selfie is still kept (not purged), without reading its bytes."""
+    return session.scalar(select(SelfieImage.punch_id).where(SelfieImage.punch_id == punch_id)) is not None

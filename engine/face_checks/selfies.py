@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.face_checks.config import face_config
+from engine.face_checks.photo_gate import photo_check_turn
 from engine.face_checks.profile_photos import upload_rejected
 from engine.models import FaceVerification, Punch, SelfieImage, VerificationJob
 from face.intake import PhotoRejected, read_photo
@@ -33,7 +34,8 @@ class PreparedSelfie:
 def prepare_selfie(*, data: bytes, settings: Settings) -> PreparedSelfie:
     """Validate an uploaded selfie (type, bytes, pixels) and shrink it to a stored JPEG; no face model runs."""
     try:
-        image_bgr = read_photo(data, config=face_config(settings), max_side=settings.selfie_store_max_side)
+        with photo_check_turn(settings=settings):
+            image_bgr = read_photo(data, config=face_config(settings), max_side=settings.selfie_store_max_side)
     except PhotoRejected as exc:
         raise upload_rejected(exc) from exc
     buffer = io.BytesIO()

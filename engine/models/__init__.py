@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and `Base.metadata` see every one."""
 from engine.models.accounts import LocalAccount
+from engine.models.attendance_days import AttendanceDay, OvertimeWorked
 from engine.models.announcements import Announcement, AnnouncementRecipient, AnnouncementTarget
 from engine.models.directory import ROLES, Employee, EmployeeRole, OrgUnit
 from engine.models.face_checks import (FINISHED_STATUSES, VERIFICATION_STATUSES, FaceVerification, SelfieImage,
@@ -8,6 +9,7 @@ from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch, PunchAcceptance
 from engine.models.push import PUSH_OUTCOMES, PushDelivery, PushSubscription
+from engine.models.reports import REPORT_JOB_STATES, ReportJob
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
@@ -20,12 +22,16 @@ from engine.models.terminals import (
 from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
 __all__ = [
+    "AttendanceDay",
+    "OvertimeWorked",
     "Announcement",
     "AnnouncementRecipient",
     "AnnouncementTarget",
     "PUSH_OUTCOMES",
     "PushDelivery",
     "PushSubscription",
+    "REPORT_JOB_STATES",
+    "ReportJob",
     "COMMAND_STATES",
     "ENROLLMENT_STATES",
     "Device",

@@ -51,3 +51,8 @@ class ReportTable:
     # Lines printed under the table for signatures (daily record, overtime claim), as message ids.
     signatures: list[str] = field(default_factory=list)
     organisation: str = ""
+    # Rows come sorted by this column (e.g. the employee); `group_totals` holds the subtotal shown under
+    # each group's last row, keyed by the group's value (same keys as columns). Renderers that ignore
+    # them still show every row and the grand total.
+    group_by: str | None = None
+    group_totals: dict[Cell, dict[str, Cell]] = field(default_factory=dict)

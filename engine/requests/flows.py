@@ -18,6 +18,7 @@ from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance
 from engine.requests import forms
 from engine.requests.effects import apply_outcome
 from engine.workflow import host
+from engine.workflow.script_pool import script_limits
 from engine.workflow.versions import current_version_hint, forget_current_versions, publish_shipped_if_none
 
 OPEN_STATUSES = ("pending", "returned")
@@ -60,7 +61,7 @@ def _commit_step(session: Session, step):
 
 
 def _clock(settings: Settings, now) -> host.HostClock:
-    return host.clock_now(now, settings.timezone)
+    return host.clock_now(now, settings.timezone, script_limits(settings))
 
 
 def submit_request(*, session: Session, settings: Settings, requester: Employee, submitted: forms.Submitted,

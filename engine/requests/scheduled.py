@@ -20,6 +20,7 @@ from engine.models import ProcessInstance
 from engine.notifications.outbox import deliver_pending
 from engine.requests.flows import status_hook
 from engine.workflow import host
+from engine.workflow.script_pool import script_limits
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def tick_due(*, session_factory: sessionmaker, settings: Settings, now: datetime
                 deliver_pending(session=session)
                 session.commit()
                 return ticked
-            clock = host.clock_now(moment, settings.timezone)
+            clock = host.clock_now(moment, settings.timezone, script_limits(settings))
+            instance_id = instance.id
             try:
                 host.tick_timers(session=session, instance=instance, clock=clock,
                                  hook=status_hook(clock, settings.timezone))
@@ -56,9 +58,18 @@ def tick_due(*, session_factory: sessionmaker, settings: Settings, now: datetime
                 session.commit()
                 ticked += 1
                 if stuck:  # a timer this host cannot fire (e.g. a cycle): do not spin on it
-                    failed.add(instance.id)
+                    failed.add(instance_id)
+            except host.WorkflowStepFailed as exc:
+                # The process itself is broken (a script failed or ran past its limit): rolled back, so its
+                # lock is released; then it leaves the due list with the reason in its timeline, instead of
+                # costing every later tick the same failure.
+                session.rollback()
+                failed.add(instance_id)
+                log.error("timer of process instance %s failed (%s): %s", instance_id, exc.code, exc.detail)
+                host.stop_timers(session=session, instance_id=instance_id, error=exc, clock=clock)
+                session.commit()
             except DomainError as exc:  # a broken timer must not stop the others
                 session.rollback()
-                failed.add(instance.id)
-                log.error("timer of process instance %s failed: %s", instance.id, exc.detail)
+                failed.add(instance_id)
+                log.error("timer of process instance %s failed: %s", instance_id, exc.detail)
     return ticked

@@ -164,6 +164,37 @@ def schedules_for_range(*, session: Session, employee: Employee, start: date, en
     return days
 
 
+def schedules_for_employees(*, session: Session, employees: list[tuple[int, int | None]], start: date,
+                            end: date) -> dict[int, dict[date, DaySchedule]]:
+    """`schedules_for_range` for many (employee id, unit id) pairs at once, in four queries whatever their number."""
+    if end < start:
+        raise InvalidInput("the range ends before it starts", code="range_reversed")
+    parent_of = dict(session.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
+    assignments = list(session.scalars(
+        select(ScheduleAssignment).where(ScheduleAssignment.effective_from <= end)
+        .order_by(ScheduleAssignment.effective_from.desc(), ScheduleAssignment.id.desc())))
+    holidays = {h.day: h for h in session.scalars(select(Holiday).where(Holiday.day.between(start, end)))}
+    default = _default_hours(session)
+    own: dict[int, list[ScheduleAssignment]] = {}
+    by_unit: dict[int, list[ScheduleAssignment]] = {}
+    for assignment in assignments:
+        if assignment.employee_id is not None:
+            own.setdefault(assignment.employee_id, []).append(assignment)
+        else:
+            by_unit.setdefault(assignment.unit_id, []).append(assignment)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    result: dict[int, dict[date, DaySchedule]] = {}
+    for employee_id, unit_id in employees:
+        chain, unit = [], unit_id
+        while unit is not None and unit in parent_of and unit not in chain:
+            chain.append(unit)
+            unit = parent_of[unit]
+        candidates = [own.get(employee_id, []), *(by_unit.get(u, []) for u in chain)]
+        result[employee_id] = {day: _day_schedule(day, _hours_on(day, candidates) or default, holidays.get(day))
+                               for day in days}
+    return result
+
+
 def _unit_chain(session: Session, unit_id: int | None) -> list[int]:
     """The unit and its ancestors, nearest first, from one query over the (small) unit table."""
     if unit_id is None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import Holiday
 from engine.workflow.sandbox import SandboxClock, make_script_engine
+from engine.workflow.script_pool import ScriptLimits
 
 # Far enough ahead for any "n working days" an analyst would draw.
 HOLIDAY_HORIZON_DAYS = 120
@@ -53,8 +54,13 @@ def is_working_day(*, session: Session, day: date) -> bool:
     return day.weekday() < 5 and day not in holidays_between(session=session, start=day, end=day)
 
 
-def script_engine_at(*, session: Session, now: datetime, timezone: str):
-    """A sandboxed script engine whose `now()` is `now` and whose working days skip holidays."""
+def script_engine_at(*, session: Session, now: datetime, timezone: str, limits: ScriptLimits | None = None):
+    """A sandboxed script engine whose `now()` is `now` and whose working days skip holidays.
+
+    It serves one host operation: all its scripts together may take `limits.timeout_s`.
+    """
+    limits = limits or ScriptLimits()
     rule = working_day_rule(session=session, start=now.date() - timedelta(days=1))
-    return make_script_engine(clock=SandboxClock(now=lambda: now, is_working_day=rule, timezone=timezone))
+    return make_script_engine(clock=SandboxClock(now=lambda: now, is_working_day=rule, timezone=timezone),
+                              limits=limits, budget_s=limits.timeout_s)
 

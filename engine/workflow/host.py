@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance, ProcessVersion
+from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 from engine.workflow import runtime
 from engine.workflow.assignment import HR_GROUP, active_delegators, hr_member_ids, may_complete
 from engine.workflow.clock import script_engine_at
 from engine.workflow.parsing import SERIALIZER_VERSION
 from engine.workflow.projection import Projector
 from engine.workflow.repeated_steps import carry_decision
+from engine.workflow.script_pool import ScriptLimits
 from engine.workflow.versions import CurrentVersion, loaded_spec
 
 # Called after every step with the instance and its events, still inside the transaction:
@@ -37,12 +38,19 @@ class WorkflowStepFailed(Conflict):
     code = "workflow_step_failed"
 
 
+class WorkflowScriptLimit(WorkflowStepFailed):
+    """A script or expression of the process ran past its time or memory limit; nothing was saved."""
+
+    code = "workflow_script_limit"
+
+
 @dataclass(frozen=True)
 class HostClock:
-    """'now' for one operation and the organisation's time zone (for working days)."""
+    """'now' for one operation, the organisation's time zone (for working days), and the limits its scripts run under."""
 
     now: datetime
     timezone: str = "Asia/Bangkok"
+    script_limits: ScriptLimits = ScriptLimits()
 
     @property
     def today(self) -> date:
@@ -52,6 +60,10 @@ class HostClock:
 def _run(step: Callable[[], list[runtime.WorkflowEvent]]) -> list[runtime.WorkflowEvent]:
     try:
         return step()
+    except runtime.ScriptOverLimit as exc:
+        where = f" at '{exc.bpmn_id}'" if exc.bpmn_id else ""
+        raise WorkflowScriptLimit(f"The process was stopped{where}: {exc}. Nothing was changed; tell the process "
+                                  f"analyst.", element_id=exc.bpmn_id) from exc
     except runtime.ScriptFailed as exc:
         where = f" at '{exc.bpmn_id}'" if exc.bpmn_id else ""
         raise WorkflowStepFailed(f"The process failed{where}: {exc}. Nothing was changed; "
@@ -111,7 +123,7 @@ def start(*, session: Session, request: ApprovalRequest, version: CurrentVersion
 
     Raises VersionNoLongerCurrent (nothing written) when `version` stopped being current.
     """
-    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone)
+    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone, limits=clock.script_limits)
     spec = loaded_spec(session=session, spec_hash=version.spec_hash)
     wf, events = _run(lambda: runtime.start_workflow(spec, data, script_engine=engine))
     instance = ProcessInstance(request_id=request.id, version_id=version.id, status="running", outcome=None,
@@ -138,7 +150,7 @@ def lock_instance(*, session: Session, instance_id: int, skip_locked: bool = Fal
 
 
 def _restore(*, session: Session, instance: ProcessInstance, clock: HostClock):
-    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone)
+    engine = script_engine_at(session=session, now=clock.now, timezone=clock.timezone, limits=clock.script_limits)
     return runtime.restore(loaded_spec(session=session, spec_hash=instance.spec_hash), instance.state,
                            script_engine=engine)
 
@@ -238,6 +250,22 @@ def tick_timers(*, session: Session, instance: ProcessInstance, clock: HostClock
                  actor_id=None, hook=hook)
 
 
+def stop_timers(*, session: Session, instance_id: int, error: WorkflowStepFailed, clock: HostClock) -> None:
+    """Take an instance whose timer step fails off the due list, saying why in its timeline (no commit).
+
+    Its state stays as last saved, so people can still decide its open tasks; saving their decision
+    puts its timers back on the list.
+    """
+    instance = lock_instance(session=session, instance_id=instance_id, skip_locked=True)
+    if instance is None:
+        return  # someone is working on it right now; the next tick decides again
+    instance.next_timer_at = None
+    session.add(WorkflowEventRow(instance_id=instance.id, request_id=instance.request_id, at=clock.now,
+                                 kind="timer_failed", bpmn_id=error.extensions.get("element_id"),
+                                 detail={"code": error.code, "detail": error.detail}))
+    session.flush()
+
+
 def inbox(*, session: Session, employee: Employee, today: date) -> list[InboxTask]:
     """Open tasks the employee may complete: their own, hr's (for hr members) and those delegated to them."""
     delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
@@ -253,6 +281,7 @@ def inbox(*, session: Session, employee: Employee, today: date) -> list[InboxTas
     return list(session.scalars(query))
 
 
-def clock_now(now: datetime | None = None, timezone: str = "Asia/Bangkok") -> HostClock:
+def clock_now(now: datetime | None = None, timezone: str = "Asia/Bangkok",
+              script_limits: ScriptLimits | None = None) -> HostClock:
     """A HostClock at `now` (default: the real clock)."""
-    return HostClock(now=now or utcnow(), timezone=timezone)
+    return HostClock(now=now or utcnow(), timezone=timezone, script_limits=script_limits or ScriptLimits())

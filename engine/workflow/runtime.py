@@ -23,6 +23,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.workflow.parsing import LoadedSpec, load_spec
+from engine.workflow.script_pool import ScriptLimitExceeded
 from engine.workflow.state import remember_hash, restore, serialize  # noqa: F401 - part of this interface
 
 CANCEL_MESSAGE = "cancel_request"
@@ -60,6 +61,21 @@ class ScriptFailed(WorkflowError):
     def __init__(self, message: str, *, bpmn_id: str | None = None):
         super().__init__(message)
         self.bpmn_id = bpmn_id
+
+
+class ScriptOverLimit(ScriptFailed):
+    """A script or expression ran past its time or memory limit, or the run past its step limit."""
+
+
+def _limit_in(exc: BaseException | None) -> ScriptLimitExceeded | None:
+    """The ScriptLimitExceeded behind what Spiff raised (it wraps errors in its own, sometimes twice)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ScriptLimitExceeded):
+            return exc
+        seen.add(id(exc))
+        exc = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
+    return None
 
 
 @dataclass(frozen=True)
@@ -139,7 +155,17 @@ def _timer_event(task) -> WorkflowEvent | None:
 def _advance(wf: BpmnWorkflow, before: dict[UUID, Any], events: list[WorkflowEvent],
              completed_by_person: UUID | None = None) -> list[WorkflowEvent]:
     """Run the engine until it needs a person, then describe what changed."""
+    max_steps = getattr(wf.script_engine, "max_steps", None)
+    completed = 0
+
     def did_complete(task):
+        nonlocal completed
+        completed += 1
+        if max_steps is not None and completed > max_steps:
+            # A loop in the diagram that never waits for a person: every script in it may be quick.
+            error = ScriptLimitExceeded(f"the process ran more than {max_steps} steps without waiting for a person")
+            error.task = task
+            raise error
         timer = _timer_event(task)
         if timer is not None:
             events.append(timer)
@@ -147,9 +173,7 @@ def _advance(wf: BpmnWorkflow, before: dict[UUID, Any], events: list[WorkflowEve
     try:
         wf.do_engine_steps(did_complete_task=did_complete)
     except Exception as exc:  # noqa: BLE001 - Spiff also raises bare Exception (e.g. bad timer durations)
-        task = getattr(exc, "task", None)
-        bpmn_id = task.task_spec.bpmn_id if task is not None else None
-        raise ScriptFailed(f"{exc.__class__.__name__}: {exc}", bpmn_id=bpmn_id) from exc
+        raise _script_failure(exc) from exc
 
     after = _ready_ids(wf)
     for task_id, task in before.items():
@@ -162,6 +186,15 @@ def _advance(wf: BpmnWorkflow, before: dict[UUID, Any], events: list[WorkflowEve
     if wf.is_completed():
         events.append(WorkflowEvent("finished", detail={"outcome": outcome(wf)}))
     return events
+
+
+def _script_failure(exc: Exception) -> ScriptFailed:
+    task = getattr(exc, "task", None)
+    bpmn_id = task.task_spec.bpmn_id if task is not None else None
+    limit = _limit_in(exc)
+    if limit is not None:
+        return ScriptOverLimit(str(limit), bpmn_id=bpmn_id)
+    return ScriptFailed(f"{exc.__class__.__name__}: {exc}", bpmn_id=bpmn_id)
 
 
 def _loaded(spec: LoadedSpec | Mapping) -> LoadedSpec:
@@ -200,7 +233,10 @@ def complete_user_task(wf: BpmnWorkflow, task_id: str, form: Mapping[str, Any], 
     submitted.update(form)
     before = _ready_ids(wf)
     task.task_spec.add_data_from_form(task, submitted)
-    task.run()
+    try:
+        task.run()  # runs the task's post-script, if any
+    except Exception as exc:  # noqa: BLE001 - as in _advance
+        raise _script_failure(exc) from exc
     events = [WorkflowEvent("decision", view.bpmn_id, view.lane, view.task_id,
                             {"decision": form.get("decision"), "comment": form.get("comment"), "actor": actor})]
     return _advance(wf, before, events, completed_by_person=task.id)
@@ -216,7 +252,10 @@ def send_cancel(wf: BpmnWorkflow, payload: Mapping[str, Any] | None = None) -> l
     if not can_cancel(wf):
         raise NotCancellable("this request is not waiting for cancel_request")
     before = _ready_ids(wf)
-    wf.send_event(BpmnEvent(MessageEventDefinition(CANCEL_MESSAGE), payload=dict(payload or {})))
+    try:
+        wf.send_event(BpmnEvent(MessageEventDefinition(CANCEL_MESSAGE), payload=dict(payload or {})))
+    except Exception as exc:  # noqa: BLE001 - correlation expressions are the analyst's too
+        raise _script_failure(exc) from exc
     return _advance(wf, before, [])
 
 
@@ -252,7 +291,10 @@ def tick_timers(wf: BpmnWorkflow, now: datetime | None = None) -> list[WorkflowE
         # that runs ahead (tests) decide instead.
         if due is not None and due <= now:
             task._set_internal_data(event_fired=True)
-    wf.refresh_timers()
+    try:
+        wf.refresh_timers()  # evaluates timer expressions
+    except Exception as exc:  # noqa: BLE001 - as in _advance
+        raise _script_failure(exc) from exc
     return _advance(wf, before, [])
 
 

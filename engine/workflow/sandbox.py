@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -23,6 +24,8 @@ from RestrictedPython.Guards import (
     safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from engine.workflow.script_pool import ScriptLimits, script_pool
 
 ALLOWED_BUILTINS = {
     name: getattr(builtins, name)
@@ -144,9 +147,35 @@ def sandbox_globals(clock: SandboxClock) -> dict:
     }
 
 
+def run_restricted(op: str, source: str, context: dict, *, clock: SandboxClock, helpers: dict | None = None):
+    """Evaluate (`op` "eval") an expression or execute ("exec") a script on `context`, RestrictedPython-compiled.
+
+    An expression gives its value; a script changes `context` in place (the names it set, without the
+    sandbox's own) and gives it back. This is the one place analysts' code runs: in-process for the
+    unbounded benchmark baseline, in `script_worker` for everything else.
+    """
+    names = {**sandbox_globals(clock), **(helpers or {})}
+    if op == "eval":
+        code = compile_expression(source)
+        # Globals go last so task data can never replace a guard such as `_getattr_`.
+        return eval(code, {**context, **names})
+    code = compile_script(source)
+    context.update(names)
+    try:
+        exec(code, context)
+    finally:
+        for key in list(context):
+            if key == "__builtins__" or key in names or callable(context[key]):
+                context.pop(key)
+    return context
+
+
 @dataclass
 class RestrictedEnvironment(TaskDataEnvironment):
-    """TaskDataEnvironment whose eval/exec only ever runs RestrictedPython bytecode."""
+    """TaskDataEnvironment whose eval/exec only ever runs RestrictedPython bytecode, in this process.
+
+    Nothing bounds its time or memory: it is the baseline the benchmark compares the bounded one with.
+    """
 
     clock: SandboxClock = field(default_factory=SandboxClock)
 
@@ -154,30 +183,86 @@ class RestrictedEnvironment(TaskDataEnvironment):
         super().__init__(sandbox_globals(self.clock))
 
     def evaluate(self, expression, context, external_context=None):
-        code = compile_expression(expression)
-        # Globals go last so task data can never replace a guard such as `_getattr_`.
-        scope = {**(external_context or {}), **context, **self.globals}
-        return eval(code, scope)
+        return run_restricted("eval", expression, {**(external_context or {}), **context}, clock=self.clock)
 
     def execute(self, script, context, external_context=None):
-        code = compile_script(script)
         self.check_for_overwrite(context, external_context or {})
         context.update(external_context or {})
-        context.update(self.globals)
         try:
-            exec(code, context)
+            run_restricted("exec", script, context, clock=self.clock)
         finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+            for key in external_context or {}:
+                context.pop(key, None)
+        return True
+
+
+@dataclass
+class BoundedEnvironment(TaskDataEnvironment):
+    """TaskDataEnvironment that runs every expression and script in a warm worker process, bounded.
+
+    `pool` (engine.workflow.script_pool) holds the time and memory limits. `budget_s`, when set, is the
+    wall time all evaluations through this environment may take together (one host operation).
+    """
+
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    pool: object = None
+    budget_s: float | None = None
+
+    def __post_init__(self):
+        super().__init__(sandbox_globals(self.clock))
+        self._spent = 0.0
+
+    def _run(self, op, source, context):
+        if op == "eval":
+            compile_expression(source)  # refusals and syntax errors are found here, without a worker
+        else:
+            compile_script(source)
+        remaining = None if self.budget_s is None else self.budget_s - self._spent
+        started = time.monotonic()
+        try:
+            return self.pool.run(op, source, context, clock=self.clock, budget_s=remaining)
+        finally:
+            self._spent += time.monotonic() - started
+
+    def evaluate(self, expression, context, external_context=None):
+        return self._run("eval", expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        self.check_for_overwrite(context, external_context or {})
+        scope = {**context, **(external_context or {})}
+        left = self._run("exec", script, scope)
+        for key in external_context or {}:
+            left.pop(key, None)
+        context.clear()
+        context.update(left)
         return True
 
 
 class RestrictedScriptEngine(PythonScriptEngine):
-    """Script engine that validates with the same restricted compiler it runs with."""
+    """Script engine that validates with the same restricted compiler it runs with.
+
+    `max_steps` bounds the engine tasks one run may complete before it waits for a person.
+    """
+
+    max_steps: int | None = None
 
     def validate(self, expression):
         compile_expression(expression)
 
 
-def make_script_engine(*, clock: SandboxClock | None = None) -> PythonScriptEngine:
-    """A script engine for running workflows; stateless, so one per process is enough."""
-    return RestrictedScriptEngine(environment=RestrictedEnvironment(clock=clock or SandboxClock()))
+def make_script_engine(*, clock: SandboxClock | None = None, limits=None, budget_s: float | None = None,
+                       bounded: bool = True) -> PythonScriptEngine:
+    """A script engine for running workflows: scripts run in this process's worker pool under `limits`.
+
+    `limits` is an engine.workflow.script_pool.ScriptLimits (default: its defaults). `bounded=False`
+    runs them in this process without any limit: only the benchmark's baseline does that.
+    """
+    clock = clock or SandboxClock()
+    limits = limits or ScriptLimits()
+    if bounded:
+        environment = BoundedEnvironment(clock=clock, pool=script_pool(limits), budget_s=budget_s)
+    else:
+        environment = RestrictedEnvironment(clock=clock)
+    engine = RestrictedScriptEngine(environment=environment)
+    engine.max_steps = limits.max_steps
+    return engine

@@ -18,7 +18,8 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.workflow.parsing import BPMN_SUFFIX, DMN_SUFFIX
-from engine.workflow.sandbox import ScriptRefused, SandboxClock, compile_expression, compile_script, sandbox_globals
+from engine.workflow.sandbox import ScriptRefused, compile_expression, compile_script, make_script_engine
+from engine.workflow.script_pool import ScriptLimitExceeded, ScriptLimits
 
 KNOWN_LANES = ("requester", "supervisor", "director", "hr")
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -103,7 +104,7 @@ def _owner_id(node) -> str | None:
     return node.get("id") if node is not None else None
 
 
-def _check_timer(filename, node, problems):
+def _check_timer(filename, node, problems, evaluate):
     text = (node.text or "").strip()
     kind = etree.QName(node).localname
     before = len(problems)
@@ -111,9 +112,13 @@ def _check_timer(filename, node, problems):
     if len(problems) > before:
         return
     try:
-        value = eval(compile_expression(text), sandbox_globals(SandboxClock()))
+        value = evaluate(text)  # in a script worker, under the same limits as a run
     except NameError:
         return  # depends on task data; only the run can tell
+    except ScriptLimitExceeded as exc:
+        problems.append(Problem(filename, node.sourceline, _owner_id(node),
+                                f"timer {kind} was stopped: {exc} (the limit every expression runs under)"))
+        return
     except Exception as exc:  # noqa: BLE001 - any failure is the analyst's to see
         problems.append(Problem(filename, node.sourceline, _owner_id(node), f"timer {kind} fails: {exc}"))
         return
@@ -134,7 +139,7 @@ def _check_timer(filename, node, problems):
                                 f"timer {kind} {value!r} is not valid ISO 8601: {exc}{hint}"))
 
 
-def _lint_bpmn(filename: str, root, known_lanes: Iterable[str], problems: list[Problem]) -> None:
+def _lint_bpmn(filename: str, root, known_lanes: Iterable[str], problems: list[Problem], evaluate) -> None:
     known = set(known_lanes)
     for node in root.iter():
         node_id = node.get("id")
@@ -165,7 +170,7 @@ def _lint_bpmn(filename: str, root, known_lanes: Iterable[str], problems: list[P
             _check_code(filename, node, node.text, tag, problems, expression=False)
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
-            _check_timer(filename, node, problems)
+            _check_timer(filename, node, problems, evaluate)
 
 
 def _check_dmn_cell(filename, node, text, problems):
@@ -250,8 +255,19 @@ def _semantic_problems(roots: Mapping[str, etree._Element]) -> list[Problem]:
     return problems
 
 
-def validate_sources(sources: Mapping[str, bytes], known_lanes: Iterable[str] = KNOWN_LANES) -> list[Problem]:
-    """Every problem in a set of BPMN/DMN sources; an empty list means it can be published."""
+def validate_sources(sources: Mapping[str, bytes], known_lanes: Iterable[str] = KNOWN_LANES, *,
+                     limits: ScriptLimits | None = None) -> list[Problem]:
+    """Every problem in a set of BPMN/DMN sources; an empty list means it can be published.
+
+    Timer expressions that need no task data are evaluated, in a script worker under `limits`
+    (default: the defaults); together they may take `limits.timeout_s`.
+    """
+    limits = limits or ScriptLimits()
+    environment = make_script_engine(limits=limits, budget_s=limits.timeout_s).environment
+
+    def evaluate(text: str):
+        return environment.evaluate(text, {})
+
     problems: list[Problem] = []
     roots = _parse_xml(sources, problems)
     valid = {name: root for name, root in roots.items() if _schema_errors(name, root, problems)}
@@ -259,7 +275,7 @@ def validate_sources(sources: Mapping[str, bytes], known_lanes: Iterable[str] = 
         if filename.endswith(DMN_SUFFIX):
             _lint_dmn(filename, root, problems)
         else:
-            _lint_bpmn(filename, root, known_lanes, problems)
+            _lint_bpmn(filename, root, known_lanes, problems, evaluate)
     # SpiffWorkflow's own checks need every file; a missing one would only add confusing echoes.
     if len(valid) == len(sources):
         reported = {(p.file, p.element_id) for p in problems}

@@ -18,6 +18,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import ProcessVersion
 from engine.workflow.diff import diff_versions
 from engine.workflow.parsing import DMN_SUFFIX, LoadedSpec, build_specs, load_sources, load_spec
+from engine.workflow.script_pool import ScriptLimits
 from engine.workflow.validation import NS, Problem, validate_sources
 
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -126,23 +127,25 @@ def _files_of(sources: Mapping[str, bytes], process_id: str) -> dict[str, str]:
     return chosen
 
 
-def validate(*, sources: Mapping[str, bytes]) -> list[Problem]:
-    """Every problem of a full set of sources (empty when it may be published)."""
-    return validate_sources(sources)
+def validate(*, sources: Mapping[str, bytes], limits: ScriptLimits | None = None) -> list[Problem]:
+    """Every problem of a full set of sources (empty when it may be published); expressions run under `limits`."""
+    return validate_sources(sources, limits=limits)
 
 
-def publish(*, session: Session, sources: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
+def publish(*, session: Session, sources: Mapping[str, bytes], published_by: str,
+            limits: ScriptLimits | None = None) -> list[PublishResult]:
     """Validate, then store a new current version of every process whose content changed; commits.
 
     Raises SourcesInvalid (nothing stored) when any file has a problem.
     """
-    results = _store_versions(session, sources, published_by)
+    results = _store_versions(session, sources, published_by, limits)
     session.commit()
     return results
 
 
-def _store_versions(session: Session, sources: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
-    problems = validate_sources(sources)
+def _store_versions(session: Session, sources: Mapping[str, bytes], published_by: str,
+                    limits: ScriptLimits | None = None) -> list[PublishResult]:
+    problems = validate_sources(sources, limits=limits)
     if problems:
         raise SourcesInvalid(problems)
     forget_current_versions()
@@ -171,10 +174,11 @@ def _store_versions(session: Session, sources: Mapping[str, bytes], published_by
     return results
 
 
-def publish_uploaded(*, session: Session, files: Mapping[str, bytes], published_by: str) -> list[PublishResult]:
+def publish_uploaded(*, session: Session, files: Mapping[str, bytes], published_by: str,
+                     limits: ScriptLimits | None = None) -> list[PublishResult]:
     """Publish uploaded files over the currently published ones (an upload may hold only the edited file); commits."""
     return publish(session=session, sources={**current_sources(session=session), **files},
-                   published_by=published_by)
+                   published_by=published_by, limits=limits)
 
 
 def ensure_published(*, session: Session, bpmn_dir: str | Path) -> None:

@@ -42,13 +42,25 @@ def test_predicates_badges_and_empty_sections(live_app):
     assert [title for title, _ in boss] == ["ทั่วไป", "หัวหน้างาน", "อื่นๆ"]
 
 
+ISSUE_14 = (("requests", "web.new_overtime"), ("requests", "web.new_offsite"), ("requests", "web.new_missed_punch"),
+            ("requests", "web.my_requests"), ("approvals", "web.inbox"), ("approvals", "web.delegations"),
+            ("supervisor", "web.team_day"))
+
+
 def test_issue_13s_menu_in_order():
-    assert [(entry.section, entry.endpoint) for entry in MENU] == [
+    assert [(entry.section, entry.endpoint) for entry in MENU if (entry.section, entry.endpoint) not in ISSUE_14] == [
         ("general", "web.calendar"), ("general", "web.punch"), ("general", "web.history"),
         ("supervisor", "web.subordinates"),
-        ("other", "web.announcements"), ("other", "web.notifications"), ("other", "web.settings"),
+        ("other", "web.reports"), ("other", "web.announcements"), ("other", "web.notifications"),
+        ("other", "web.settings"),
         ("other", "web.logout")]
-    assert [key for key, _ in SECTIONS] == ["general", "supervisor", "other"]
+    assert [key for key, _ in SECTIONS] == ["general", "requests", "approvals", "supervisor", "other"]
+
+
+def test_issue_14s_entries_in_order():
+    """คำขอ with the three forms and คำขอของฉัน; งานรออนุมัติ and มอบหมายผู้อนุมัติแทน; วันนี้ของทีม first for supervisors."""
+    assert [(entry.section, entry.endpoint) for entry in MENU if (entry.section, entry.endpoint) in ISSUE_14] == \
+        list(ISSUE_14)
 
 
 def test_the_notifications_badge_counts_unread_ones(live_app, demo_org, session_factory, settings):

@@ -1,4 +1,5 @@
-"""Settings (`ตั้งค่า`): the page language and the app's version (web push opt-in joins them later).
+"""Settings (`ตั้งค่า`): the page language, Web Push on this device (settings/_push.html and
+js/push_opt_in.js; shown only when the server has VAPID keys) and the app's version.
 
 The language is this browser's setting (web/i18n.py), so the sign-in page can change it too:
 `POST /language` takes `language` (th or en) and goes back to `next`.

@@ -1,0 +1,71 @@
+"""The month's attendance grid: one row per employee, one column per day holding the day's status as a short
+Thai code (the legend under the table), as in the monthly sheets of other HR systems. The pivot is SQL
+(one MAX(CASE …) per day over `attendance_days`), so the database returns one row per employee."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from engine.config import Settings
+from engine.models import AttendanceDay, Employee
+from engine.reports.attendance_days import refresh_attendance_days
+from engine.reports.people import EMPLOYEE_COLUMNS, UNIT
+from engine.reports.scope import report_scope
+from engine.reports.table import Column, Filters, ReportTable
+
+NAME = "attendance-grid"
+TITLE = "Monthly attendance grid"
+STATUSES = ()
+MAX_DAYS = 31
+
+# day_rules status → (short Thai code, legend message id). Future and pending days are left blank.
+CODES = {
+    "normal": ("ม", "Present"),
+    "late": ("ส", "Late"),
+    "left_early": ("ก", "Left early"),
+    "absent": ("ข", "Absent"),
+    "incomplete": ("ค", "Incomplete punches"),
+    "offsite_approved": ("น", "Approved off-site work"),
+    "leave": ("ล", "Leave"),
+    "holiday": ("ห", "Public holiday"),
+    "weekend": ("-", "Weekend"),
+    "future": ("", "Not yet"),
+    "pending": ("", "Not yet"),
+}
+LEGEND = [(code, label) for status, (code, label) in CODES.items() if code]
+
+
+def day_key(index: int) -> str:
+    return f"d{index + 1:02d}"
+
+
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
+    """The grid for the period (at most 31 days, one column each)."""
+    from engine.errors import InvalidInput
+
+    days = [filters.start + timedelta(days=n) for n in range((filters.end - filters.start).days + 1)]
+    if len(days) > MAX_DAYS:
+        raise InvalidInput(f"The grid shows at most {MAX_DAYS} days; ask for one month.", code="range_too_long")
+    scope = report_scope(session=session, viewer=viewer, filters=filters)
+    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
+                            start=filters.start, end=filters.end)
+    pivot = [func.max(case((AttendanceDay.day == day, AttendanceDay.status))).label(day_key(n))
+             for n, day in enumerate(days)]
+    query = (select(Employee.code, Employee.name_th, func.coalesce(UNIT.name_th, "").label("unit"), *pivot)
+             .join(AttendanceDay, AttendanceDay.employee_id == Employee.id)
+             .outerjoin(UNIT, UNIT.id == Employee.unit_id)
+             .where(Employee.id.in_(scope.employee_ids), AttendanceDay.day.between(filters.start, filters.end))
+             .group_by(Employee.code, Employee.name_th, UNIT.name_th)
+             .order_by(func.coalesce(UNIT.name_th, ""), Employee.code))
+    columns = [*EMPLOYEE_COLUMNS, *(Column(day_key(n), str(day.day), "status_code", 3) for n, day in enumerate(days))]
+    rows = []
+    for r in session.execute(query):
+        row = {"employee_code": r.code, "employee_name": r.name_th, "unit": r.unit}
+        for n in range(len(days)):
+            status = getattr(r, day_key(n))
+            row[day_key(n)] = CODES.get(status, ("?", ""))[0] if status else ""
+        rows.append(row)
+    return ReportTable(name=NAME, title=TITLE, filters=filters, columns=columns, rows=rows, legend=LEGEND,
+                       organisation=settings.organisation_name)
