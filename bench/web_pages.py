@@ -70,6 +70,7 @@ SCREENS = (
     # The punch screen reads the day so far (the likely button first), as its JSON does: today's punches.
     Screen("punch", "/punch", "/api/me/punches?page_size=1", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
+    Screen("processes", "/processes", "/api/processes", "analyst"),
 )
 
 

@@ -71,6 +71,7 @@ SECTIONS = (
     ("requests", _l("Requests")),
     ("approvals", _l("Approvals")),
     ("supervisor", _l("Supervisor")),
+    ("processes", _l("Processes")),
     ("other", _l("Other")),
 )
 
@@ -90,6 +91,8 @@ MENU = (
               also_current=("web.employee_calendar",)),
     MenuEntry("other", _l("Reports"), "web.reports", visible=report_readers,
               also_current=("web.report", "web.report_job_page")),
+    MenuEntry("processes", _l("Processes and decision tables"), "web.processes", visible=has_role("analyst"),
+              also_current=("web.process_modeler", "web.process_compare")),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),
