@@ -11,6 +11,8 @@ if (holder && source && L) {
   holder.setAttribute('role', 'region');
   holder.setAttribute('aria-label', holder.dataset.label || '');
   const map = L.map(holder, { attributionControl: Boolean(data.tiles), zoomSnap: 0.25 });
+  // A view first: until the map has one, layers are not really added and a circle's getBounds() throws.
+  map.setView(data.point, 16);
   if (data.tiles) {
     L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 19 }).addTo(map);
     map.attributionControl.setPrefix(false);
@@ -34,6 +36,7 @@ if (holder && source && L) {
   const near = L.latLng(lat, lng).toBounds(Math.max(4 * (data.accuracy_m || 0), 300));
   let frame = near;
   for (const shape of shapes) {
+    if (!shape.getBounds) continue; // the point's dot (a CircleMarker) has none: `near` holds it
     const bounds = shape.getBounds();
     if (bounds.isValid() && near.pad(4).intersects(bounds)) frame = frame.extend(bounds);
   }
