@@ -24,6 +24,7 @@ from engine.push.queue import push_queue, send_after_commit
 from engine.reports.queue import report_queue
 from engine.push.vapid import vapid_problems
 from engine.sites.service import site_index_cache
+from engine.terminals.networks import terminal_proxy_problems
 from geo import make_geocoder
 from web.mount import register_web
 
@@ -104,7 +105,7 @@ def _swagger_static(filename):
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
-    problems = settings.startup_problems() + vapid_problems(settings)
+    problems = settings.startup_problems() + vapid_problems(settings) + terminal_proxy_problems(settings)
     if problems:
         raise RuntimeError(" ".join(problems))
     app = Flask(__name__, static_folder=None)  # static files belong to the web blueprint
