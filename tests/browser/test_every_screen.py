@@ -56,7 +56,7 @@ def _check(page, url: str, language: str) -> None:
     page.wait_for_load_state("load")
     assert page.evaluate("() => document.documentElement.lang") == language, url
     expect(page.locator("h1").first).to_be_visible()
-    expect(page.locator(".problem, [role=alert].error-page")).to_have_count(0)
+    expect(page.locator("[data-problem-code]")).to_have_count(0)  # the error page (errors/_problem.html)
     assert_accessible(page)
 
 
