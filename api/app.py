@@ -21,6 +21,7 @@ from engine.db import make_engine, make_session_factory
 from engine.face_checks.config import prepare_face_runtime
 from engine.face_checks.queue import face_queue
 from engine.push.queue import push_queue, send_after_commit
+from engine.reports.queue import report_queue
 from engine.push.vapid import vapid_problems
 from engine.sites.service import site_index_cache
 from geo import make_geocoder
@@ -90,7 +91,8 @@ def _context(settings: Settings) -> OpstaContext:
                         push_queue=pushes,
                         oidc_verifier=oidc_verifier,
                         logout_token_verifier=_logout_token_verifier(settings, oidc_verifier),
-                        broker_ping=broker_ping)
+                        broker_ping=broker_ping,
+                        report_queue=report_queue(settings=settings, session_factory=session_factory))
 
 
 def _swagger_static(filename):

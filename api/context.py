@@ -14,6 +14,7 @@ from engine.attendance.recording import Geofence
 from engine.config import Settings
 from engine.face_checks.queue import FaceQueue
 from engine.push.queue import PushQueue
+from engine.reports.queue import ReportQueue
 
 
 @dataclass
@@ -30,6 +31,7 @@ class OpstaContext:
     oidc_client: FlaskOAuth2App | None = None  # the browser sign-in client; None without OIDC
     logout_token_verifier: OidcTokenVerifier | None = None  # back-channel logout tokens; None without OIDC
     broker_ping: Callable[[], object] | None = None  # readiness check of Redis; None with the in-process broker
+    report_queue: ReportQueue | None = None  # where report files too big to answer at once are built
 
 
 def opsta() -> OpstaContext:

@@ -3,14 +3,17 @@
 The pages load scripts and styles from our own origin only (no inline script). The Swagger UI at
 /api/docs gets a policy of its own: its React code sets inline style attributes and draws icons
 from data: URLs. Forms may post to our origin and, for sign-out, be redirected to the provider's
-end-session endpoint, so that origin is allowed as a form action too.
+end-session endpoint, so that origin is allowed as a form action too. The modeler pages (bpmn-js,
+dmn-js) set inline style attributes on the elements they draw, so a view that opens them calls
+`allow_style_attributes()`: that page alone gets `style-src-attr 'unsafe-inline'` (attributes only;
+style elements stay 'self', and the DMN editor is configured so that CodeMirror injects none).
 """
 from __future__ import annotations
 
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from engine.config import Settings
 
@@ -27,11 +30,17 @@ def tile_origin(tile_url: str) -> str | None:
     return _origin(tile_url.replace("{s}", "*")) if tile_url else None
 
 
-def page_policy(*, form_targets: list[str], image_origins: list[str] = ()) -> str:
+def allow_style_attributes() -> None:
+    """Let this page's drawing libraries set inline style attributes (the modeler pages only)."""
+    g.csp_style_attributes = True
+
+
+def page_policy(*, form_targets: list[str], image_origins: list[str] = (), style_attributes: bool = False) -> str:
     """The CSP of our own pages."""
     form_action = " ".join(["'self'", *form_targets])
     images = " ".join(["'self'", "data:", "blob:", *image_origins])
-    return ("default-src 'self'; script-src 'self'; style-src 'self'; "
+    styles = "style-src 'self'; style-src-attr 'unsafe-inline'" if style_attributes else "style-src 'self'"
+    return (f"default-src 'self'; script-src 'self'; {styles}; "
             f"img-src {images}; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             f"form-action {form_action}; frame-ancestors 'none'")
@@ -57,7 +66,8 @@ def add_security_headers(app: Flask, settings: Settings, provider_end_session: C
                 policy = DOCS_POLICY
             else:
                 target = _origin(provider_end_session())
-                policy = page_policy(form_targets=[target] if target else [], image_origins=[tiles] if tiles else [])
+                policy = page_policy(form_targets=[target] if target else [], image_origins=[tiles] if tiles else [],
+                                     style_attributes=g.get("csp_style_attributes", False))
             headers.setdefault("Content-Security-Policy", policy)
             headers.setdefault("Referrer-Policy", "same-origin")
             headers.setdefault("X-Frame-Options", "DENY")

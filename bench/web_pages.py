@@ -67,6 +67,7 @@ class Screen:
 SCREENS = (
     Screen("calendar", "/calendar?month={month}", "/api/me/calendar?month={month}", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
+    Screen("processes", "/processes", "/api/processes", "analyst"),
 )
 
 

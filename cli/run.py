@@ -40,7 +40,8 @@ def run(obj, host: str, port: int, demo: bool) -> None:
     app = create_app(obj.settings)
     start_scheduler_thread(settings=obj.settings, session_factory=app.extensions["opsta"].session_factory,
                            face_queue=app.extensions["opsta"].face_queue,
-                           push_queue=app.extensions["opsta"].push_queue)
+                           push_queue=app.extensions["opsta"].push_queue,
+                           report_queue=app.extensions["opsta"].report_queue)
     database = make_url(obj.settings.database_url).render_as_string(hide_password=True)
     click.echo(f"OPS-TA on {url}  (API docs: {url}/api/docs; database: {database})")
     try:

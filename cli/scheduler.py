@@ -1,5 +1,5 @@
 """`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices, holidays loaded,
-announcements due, push sweep)."""
+announcements due, push sweep, report files)."""
 import click
 
 
@@ -13,6 +13,7 @@ def scheduler(obj, once: bool) -> None:
     from engine.directory.profile import local_today
     from engine.face_checks.config import prepare_face_runtime
     from engine.push.queue import push_queue, send_after_commit
+    from engine.reports.queue import report_queue
     from engine.scheduler import periodic_jobs, run_forever, run_once
     from engine.schedules.holiday_coverage import years_without_holidays
 
@@ -24,7 +25,10 @@ def scheduler(obj, once: bool) -> None:
     # Notifications the jobs make (announcements, reminders, device alerts) push when they commit.
     pushes = push_queue(settings=obj.settings, session_factory=obj.session_factory)
     send_after_commit(session_factory=obj.session_factory, queue=pushes)
-    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory, push_queue=pushes)
+    # Report jobs the broker never got (it was down) are sent again from here.
+    reports = report_queue(settings=obj.settings, session_factory=obj.session_factory)
+    jobs = periodic_jobs(settings=obj.settings, session_factory=obj.session_factory, push_queue=pushes,
+                         report_queue=reports)
     if once:
         for name, result in run_once(jobs).items():
             click.echo(f"{name}: {result}")

@@ -216,6 +216,15 @@ class Settings:
     overtime_rate_holiday: float = 60.0
     overtime_cap_holiday_hours: int = 7
     overtime_whole_hours: bool = True
+    # Report files (issue 15). A download estimated to take longer than this is built by the `reports`
+    # Dramatiq queue (`dramatiq engine.reports.worker --queues reports`) with its progress shown; the file is
+    # kept under <data_dir>/report-files for this many hours, then the scheduler deletes it.
+    report_background_seconds: float = 3.0
+    report_file_hours: float = 24.0
+    report_job_time_limit_seconds: int = 900
+    report_job_max_attempts: int = 3
+    # The sweeper re-sends a job never handed to the broker, or queued this long ago and not started.
+    report_job_resend_after_seconds: float = 300.0
 
     def __post_init__(self) -> None:
         if not self.database_url:

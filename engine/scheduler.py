@@ -1,6 +1,6 @@
 """Every periodic job of OPS-TA in one loop: BPMN timers, the selfie outbox sweep and purge,
 the silent-device check, the purge of old sign-in records, the check that the coming year's public
-holidays are loaded, announcements reaching their publish time and the push outbox sweep.
+holidays are loaded, announcements reaching their publish time, the push outbox sweep and the expiry of report files.
 
 `opsta scheduler` runs it as its own process (a compose service); `opsta run` runs it in a
 thread of the embedded server. Each job is safe to run in several schedulers at once.
@@ -33,12 +33,14 @@ class PeriodicJob:
 
 
 def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session], face_queue=None,
-                  push_queue=None) -> list[PeriodicJob]:
-    """The jobs with their intervals; `face_queue` and `push_queue` are the app's queues in embedded mode."""
+                  push_queue=None, report_queue=None) -> list[PeriodicJob]:
+    """The jobs with their intervals; `face_queue`, `push_queue` and `report_queue` are the app's queues in
+    embedded mode."""
     from engine.accounts.scheduled import purge_sign_in_records
     from engine.announcements.publication import announce_due
     from engine.face_checks.scheduled import face_verification_tick
     from engine.push.scheduled import sweep_push_outbox
+    from engine.reports.scheduled import report_files_tick
     from engine.requests.scheduled import tick_due
     from engine.schedules.holiday_coverage import announce_missing_holidays
     from engine.terminals.silence import check_silent_devices
@@ -65,6 +67,9 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("push outbox sweep", settings.push_sweep_interval_seconds,
                     lambda now: sweep_push_outbox(session_factory=session_factory, settings=settings, now=now,
                                                   queue=push_queue)),
+        PeriodicJob("report files", settings.scheduler_interval_seconds,
+                    lambda now: report_files_tick(session_factory=session_factory, settings=settings, now=now,
+                                                  queue=report_queue)),
     ]
 
 
@@ -92,11 +97,11 @@ def run_forever(jobs: list[PeriodicJob], stop: threading.Event, *, clock: Callab
 
 
 def start_scheduler_thread(*, settings: Settings, session_factory: sessionmaker[Session],
-                           face_queue=None, push_queue=None) -> tuple[threading.Thread, threading.Event]:
+                           face_queue=None, push_queue=None, report_queue=None) -> tuple[threading.Thread, threading.Event]:
     """Run the scheduler in a daemon thread (embedded mode); set the returned event to stop it."""
     stop = threading.Event()
     jobs = periodic_jobs(settings=settings, session_factory=session_factory, face_queue=face_queue,
-                         push_queue=push_queue)
+                         push_queue=push_queue, report_queue=report_queue)
     thread = threading.Thread(target=run_forever, args=(jobs, stop), name="opsta-scheduler", daemon=True)
     thread.start()
     return thread, stop

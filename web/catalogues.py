@@ -30,7 +30,8 @@ TRANSLATIONS = WEB / "translations"
 LANGUAGES = ("th", "en")
 # Languages whose every message must be translated (English ids need no English translation).
 MUST_TRANSLATE = ("th",)
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+# `N_`, `Column` (its heading) and `ReportTable` (its title): report message ids (engine/reports/messages.py).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_": None, "Column": (2,), "ReportTable": (2,)}
 
 
 def po_path(language: str, translations: Path = TRANSLATIONS) -> Path:

@@ -44,6 +44,9 @@ def has_role(*roles: str) -> Predicate:
 
 def team_viewers(viewer: Viewer) -> bool:
     return viewer.is_supervisor or viewer.has_role("hr")
+def report_readers(viewer: Viewer) -> bool:
+    """Supervisors (their reporting line), hr and admin (everyone)."""
+    return viewer.is_supervisor or viewer.has_role("hr", "admin")
 
 
 def unread_notifications(viewer: Viewer) -> int:
@@ -68,6 +71,7 @@ SECTIONS = (
     ("requests", _l("Requests")),
     ("approvals", _l("Approvals")),
     ("supervisor", _l("Supervisor")),
+    ("processes", _l("Processes")),
     ("other", _l("Other")),
 )
 
@@ -85,6 +89,10 @@ MENU = (
     MenuEntry("supervisor", _l("Team today"), "web.team_day", visible=team_viewers),
     MenuEntry("supervisor", _l("Subordinates"), "web.subordinates", visible=supervisors,
               also_current=("web.employee_calendar",)),
+    MenuEntry("other", _l("Reports"), "web.reports", visible=report_readers,
+              also_current=("web.report", "web.report_job_page")),
+    MenuEntry("processes", _l("Processes and decision tables"), "web.processes", visible=has_role("analyst"),
+              also_current=("web.process_modeler", "web.process_compare")),
     MenuEntry("other", _l("Announcements"), "web.announcements"),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),

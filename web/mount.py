@@ -15,16 +15,17 @@ from web.i18n import page_language, setup_i18n
 from web.menu import menu_for
 from web.pages import current_viewer, is_htmx, render_screen
 from web.problems import Problem, problem_of, problem_of_http
-from web.screens import (announcements, approvals, calendar, delegations, history, menu_page, my_requests,
-                         notifications, punch_detail, punch_images, pwa, request_forms, settings, sign_in,
-                         subordinates, team_day)
+from web.screens import (announcements, approvals, calendar, delegations, history, menu_page, modeler, my_requests,
+                         notifications, processes, punch_detail, punch_images, pwa, reports, request_forms,
+                         request_process, settings, sign_in, subordinates, team_day)
 from web.text import cut_label
 
 log = logging.getLogger(__name__)
 
 # Importing a screen registers its routes on `bp`; listed here so that each one is imported once, on purpose.
 SCREENS = (assets, sign_in, calendar, menu_page, punch_detail, punch_images, history, subordinates, announcements,
-           notifications, settings, pwa, request_forms, my_requests, approvals, delegations, team_day)
+           notifications, settings, pwa, request_forms, my_requests, approvals, delegations, team_day, reports,
+           processes, modeler, request_process)
 
 
 def app_version() -> str:

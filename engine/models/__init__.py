@@ -9,6 +9,7 @@ from engine.models.notifications import Notification, OutboxMessage
 from engine.models.photos import ProfilePhoto
 from engine.models.punches import DIRECTIONS, SOURCES, LedgerHead, Punch, PunchAcceptance
 from engine.models.push import PUSH_OUTCOMES, PushDelivery, PushSubscription
+from engine.models.reports import REPORT_JOB_STATES, ReportJob
 from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQUEST_TYPES, ApprovalRequest,
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
@@ -29,6 +30,8 @@ __all__ = [
     "PUSH_OUTCOMES",
     "PushDelivery",
     "PushSubscription",
+    "REPORT_JOB_STATES",
+    "ReportJob",
     "COMMAND_STATES",
     "ENROLLMENT_STATES",
     "Device",

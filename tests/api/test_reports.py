@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from engine.models import OrgUnit
 
-from engine.reports.formats import FORMATS, RENDERERS
+from engine.reports.formats import CONTENT_TYPES, FILE_FORMATS
 from tests.support.report_month import EMPLOYEE, seed_june
 
 NAMES = ("overtime", "offsite", "missed-punch", "attendance-summary", "attendance-grid", "daily-record",
@@ -95,9 +95,11 @@ def test_unknown_report_and_report_specific_refusals(api, demo_org):
     _problem(hr.get("/api/reports/overtime?month=2026-06&status=sideways"), 422, "status_invalid")
 
 
-def test_a_format_not_built_yet_is_a_problem_not_an_empty_file(api, demo_org):
-    missing = [fmt for fmt in FORMATS if fmt not in RENDERERS]
-    if not missing:
-        pytest.skip("every format has a renderer")
-    _problem(api.login("hr").get(f"/api/reports/overtime?month=2026-06&format={missing[0]}"), 501,
-             "report_format_unavailable")
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_each_file_format_downloads_as_an_attachment(api, june, fmt):
+    reply = api.login("hr").get(f"/api/reports/attendance-summary?month=2026-06&employee={EMPLOYEE}&format={fmt}")
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["Content-Type"].startswith(CONTENT_TYPES[fmt].split(";")[0])
+    assert reply.headers["Content-Disposition"] == f'attachment; filename="attendance-summary-2026-06.{fmt}"'
+    signature = {"csv": b"\xef\xbb\xbf", "xlsx": b"PK", "pdf": b"%PDF"}[fmt]
+    assert reply.content.startswith(signature)

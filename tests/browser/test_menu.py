@@ -16,13 +16,19 @@ from web.menu import MENU
 # The training material's words for each entry (web/translations/th).
 THAI = {"web.calendar": "ปฏิทิน", "web.punch": "บันทึกเวลา", "web.history": "ประวัติ",
         "web.subordinates": "ผู้ใต้บังคับบัญชา", "web.announcements": "ประกาศ", "web.notifications": "การแจ้งเตือน",
-        "web.settings": "ตั้งค่า", "web.logout": "ออกจากระบบ"}
+        "web.settings": "ตั้งค่า", "web.logout": "ออกจากระบบ", "web.reports": "รายงาน",
+        "web.processes": "กระบวนการและตารางการตัดสินใจ"}
+# Entries only supervisors (and hr, admin) see, wherever they sit in the menu.
+SUPERVISORS_ONLY = ("web.reports",)
+# Entries only some roles see (the employee and the supervisor of these tests hold none of them).
+ROLE_ONLY = {"web.processes"}
 
 
 def _expected_entries(app, *, supervisor: bool) -> list[str]:
     """The entries this build shows: each one whose screen exists (others add theirs as they land)."""
     return [THAI[entry.endpoint] for entry in MENU if entry.endpoint in app.view_functions
-            and (entry.section != "supervisor" or supervisor)]
+            and entry.endpoint not in ROLE_ONLY
+            and ((entry.section != "supervisor" and entry.endpoint not in SUPERVISORS_ONLY) or supervisor)]
 
 
 def _open_menu(page):

@@ -51,9 +51,10 @@ def test_issue_13s_menu_in_order():
     assert [(entry.section, entry.endpoint) for entry in MENU if (entry.section, entry.endpoint) not in ISSUE_14] == [
         ("general", "web.calendar"), ("general", "web.punch"), ("general", "web.history"),
         ("supervisor", "web.subordinates"),
-        ("other", "web.announcements"), ("other", "web.notifications"), ("other", "web.settings"),
+        ("other", "web.reports"), ("processes", "web.processes"), ("other", "web.announcements"), ("other", "web.notifications"),
+        ("other", "web.settings"),
         ("other", "web.logout")]
-    assert [key for key, _ in SECTIONS] == ["general", "requests", "approvals", "supervisor", "other"]
+    assert [key for key, _ in SECTIONS] == ["general", "requests", "approvals", "supervisor", "processes", "other"]
 
 
 def test_issue_14s_entries_in_order():

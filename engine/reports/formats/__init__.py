@@ -1,46 +1,78 @@
-"""Render any `ReportTable` as a file: `render(table, fmt, language)` → `Rendered`.
+"""Every format a report is delivered in: `render(table, fmt, language)` → (bytes, content type, file name).
 
-Only JSON lives here so far; csv, xlsx and pdf are added beside it (issue 15, formats). A format not
-available yet is a 4xx problem `report_format_unavailable`, never an empty success.
+    body, content_type, filename = render(table, "xlsx", "th")
+    rendered = render(table, "pdf", "en"); rendered.content, rendered.media_type, rendered.filename
+
+json for programs, csv for spreadsheets (UTF-8 with BOM), xlsx (typed cells, frozen headings), pdf (A4 to
+print and sign). Each renderer knows only the `ReportTable` shape, never a particular report.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, NamedTuple
 
-from engine.errors import DomainError, InvalidInput
-from engine.reports.formats import json_format
+from engine.errors import InvalidInput
+from engine.reports.formats.csv_format import render_csv
+from engine.reports.formats.json_format import render_json
+from engine.reports.formats.pdf_format import render_pdf
+from engine.reports.formats.wording import Wording
+from engine.reports.formats.xlsx_format import render_xlsx
 from engine.reports.table import ReportTable
 
-FORMATS = ("json", "csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FORMATS = tuple(CONTENT_TYPES)
+# Formats people download as a file (json is the API's answer).
+FILE_FORMATS = ("csv", "xlsx", "pdf")
+
+Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Rendered:
+class UnknownFormat(InvalidInput):
+    code = "report_format_unknown"
+
+
+class Rendered(NamedTuple):
+    """A rendered report: unpacks as (bytes, content type, file name)."""
     content: bytes
     media_type: str
     filename: str
 
 
-class ReportFormatUnavailable(DomainError):
-    status = 501
-    code = "report_format_unavailable"
-    title = "Report format not available"
-
-
-# fmt → function(table, language) -> Rendered. The formats engineer registers csv, xlsx and pdf here.
-RENDERERS = {"json": lambda table, language: Rendered(json_format.render(table, language), "application/json",
-                                                      f"{table.name}.json")}
-
-
 def check_format(fmt: str) -> None:
-    """422 `report_format_unknown` for a name that is no format, 501 for one not available yet."""
-    if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}.", code="report_format_unknown")
-    if fmt not in RENDERERS:
-        raise ReportFormatUnavailable(f"The {fmt} format of reports is not available yet.")
+    """422 `report_format_unknown` for a name that is no format."""
+    if fmt not in CONTENT_TYPES:
+        raise UnknownFormat(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}.", formats=list(FORMATS))
 
 
-def render(table: ReportTable, fmt: str, language: str = "th") -> Rendered:
-    """`table` as `fmt` in `language` (th or en); 422 `report_format_unknown`, 501 `report_format_unavailable`."""
+def filename(table: ReportTable, fmt: str) -> str:
+    """`overtime-2021-10.xlsx` for a whole month, `daily-record-2021-10-05.pdf` for a day, else from_to."""
+    start, end = table.filters.start, table.filters.end
+    if start == end:
+        period = start.isoformat()
+    elif start.day == 1 and (end + timedelta(days=1)).day == 1 and (end - start).days < 31:
+        period = f"{start:%Y-%m}"
+    else:
+        period = f"{start.isoformat()}_{end.isoformat()}"
+    return f"{table.name}-{period}.{fmt}"
+
+
+def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str | None = None,
+           printed_at: datetime | None = None, progress: Progress | None = None) -> Rendered:
+    """The report as `fmt` in `language` (`th`: Buddhist-era dates, `en`: common era); aware datetimes are
+    shown in `timezone`. An unknown format is an `UnknownFormat` (400)."""
     check_format(fmt)
-    return RENDERERS[fmt](table, language)
+    wording = Wording(language, timezone)
+    if fmt == "json":
+        body = render_json(table, wording)
+    elif fmt == "csv":
+        body = render_csv(table, wording)
+    elif fmt == "xlsx":
+        body = render_xlsx(table, wording, progress=progress)
+    else:
+        body = render_pdf(table, wording, printed_at=printed_at)
+    return Rendered(body, CONTENT_TYPES[fmt], filename(table, fmt))

@@ -1,0 +1,74 @@
+"""A report as a PDF on A4 through WeasyPrint, from the Jinja template beside this module.
+
+The Thai font is Sarabun from the `fontpkg-sarabun` package (OFL), loaded by `@font-face` and embedded
+(subset) in every PDF, so the file reads the same on a machine without Thai fonts. Page numbers
+(`หน้า 1 / 3`) come from CSS page counters; the organisation, the title and the period are a running header
+on every page; tables wider than a portrait page (the day-by-day grid) are printed landscape.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import fontpkg_sarabun
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import CSS, HTML
+
+from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording
+from engine.reports.table import ReportTable
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FONT_FILES = Path(fontpkg_sarabun.ROOT) / "files"
+# Sum of the columns' widths (characters) that still fits a portrait A4 page at 10 pt.
+PORTRAIT_MAX_WIDTH = 110
+# Beyond this the table switches to the small type of the grid.
+COMPACT_MIN_WIDTH = 170
+
+
+def _css_string(text: str) -> str:
+    """Text safe inside a double-quoted CSS string."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+_environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+_environment.filters["css_string"] = _css_string
+_stylesheet: CSS | None = None
+
+
+def _css() -> CSS:
+    global _stylesheet  # parsed once per process: the stylesheet never changes
+    if _stylesheet is None:
+        _stylesheet = CSS(filename=str(TEMPLATES / "report.css"))
+    return _stylesheet
+
+
+def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> str:
+    """The HTML WeasyPrint lays out (also handy to look at in a browser)."""
+    total_width = sum(column.width for column in table.columns) or 1
+    columns = [{"heading": wording.text(column.heading), "kind": column.kind,
+                "share": round(100 * column.width / total_width, 3)} for column in table.columns]
+
+    def cells(row):
+        return [wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns]
+
+    printed = ""
+    if printed_at is not None:
+        local = wording.local(printed_at)
+        printed = f"{wording.text(PRINTED)} {wording.short_date(local.date())} {local:%H:%M}"
+    return _environment.get_template("report.html").render(
+        language=wording.language, title=wording.text(table.title), organisation=table.organisation,
+        period=wording.period(table.filters), columns=columns, rows=(cells(row) for row in table.rows),
+        totals=cells(table.totals) if table.totals is not None else None,
+        legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
+        signatures=[wording.text(line) for line in table.signatures],
+        orientation="portrait" if total_width <= PORTRAIT_MAX_WIDTH else "landscape",
+        compact=total_width >= COMPACT_MIN_WIDTH,
+        font_regular=(FONT_FILES / "Sarabun-Regular.ttf").as_uri(), font_bold=(FONT_FILES / "Sarabun-Bold.ttf").as_uri(),
+        page_word=wording.text(PAGE), printed=printed, nothing_word=wording.text(NOTHING),
+        legend_word=wording.text(LEGEND), signature_word=wording.text(SIGNATURE),
+        date_word=wording.text(DATE))
+
+
+def render_pdf(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> bytes:
+    html = HTML(string=report_html(table, wording, printed_at=printed_at), base_url=str(TEMPLATES))
+    return html.write_pdf(stylesheets=[_css()])

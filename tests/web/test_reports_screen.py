@@ -1,0 +1,99 @@
+"""The report screens over HTTP (no JavaScript): who sees them, filters in the query, paging, Thai with BE
+dates, quick downloads answered at once, large ones sent to the job page, and problems as pages."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from urllib.parse import urljoin
+
+import openpyxl
+import pytest
+
+from tests.support.report_tables import (FIXTURE_GRID, FIXTURE_OVERTIME, THAI_NAMES, register_fixture_reports,
+                                         unregister_fixture_reports)
+
+
+@pytest.fixture(autouse=True)
+def fixture_reports():
+    register_fixture_reports()
+    yield
+    unregister_fixture_reports()
+
+
+def test_only_supervisors_hr_and_admin_see_reports(live_app, signed_in):
+    employee, _ = signed_in("employee1")
+    assert employee.get(f"{live_app.url}/reports").status_code == 404
+    assert employee.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}").status_code == 404
+    for who in ("supervisor", "hr"):
+        client, _ = signed_in(who)
+        page = client.get(f"{live_app.url}/reports")
+        assert page.status_code == 200
+        assert "รายงานการทำงานล่วงเวลา" in page.text and f"/reports/{FIXTURE_GRID}" in page.text
+
+
+def test_a_report_on_screen_is_paged_with_thai_headings_and_buddhist_era(live_app, signed_in):
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?from=2021-10-01&to=2021-10-15")
+    assert page.status_code == 200
+    assert "รหัสบุคลากร" in page.text and THAI_NAMES[0] in page.text
+    assert "1 ตุลาคม 2564 – 15 ตุลาคม 2564" in page.text and "1/10/2564" in page.text
+    assert "แถวที่ 1–50 จาก 120" in page.text and "หน้า 1 / 3" in page.text
+    assert page.text.count("<tr>") == 1 + 50        # the heading row and one page
+    last = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?from=2021-10-01&to=2021-10-15&page=3")
+    assert "แถวที่ 101–120 จาก 120" in last.text and "รวม" in last.text   # the totals on the last page
+    # the month list offers months by their Buddhist-era names
+    assert re.search(r'<option value="\d{4}-\d{2}"[^>]*>[ก-๙]+ 25\d\d</option>', page.text)
+
+
+def test_quick_downloads_are_answered_at_once(live_app, signed_in):
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?month=2021-10&employee=100059150")
+    links = dict(re.findall(r'<a class="button secondary" href="([^"]+format=(\w+)[^"]*)"', page.text)[i][::-1]
+                 for i in range(3))
+    assert set(links) == {"csv", "xlsx", "pdf"}
+    csv_reply = hr.get(urljoin(live_app.url, links["csv"].replace("&amp;", "&")))
+    assert csv_reply.status_code == 200 and "attachment" in csv_reply.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(csv_reply.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "รหัสบุคลากร" and len(rows) == 1 + 2 + 1
+    xlsx_reply = hr.get(urljoin(live_app.url, links["xlsx"].replace("&amp;", "&")))
+    assert openpyxl.load_workbook(io.BytesIO(xlsx_reply.content)).worksheets[0].title == "รายงานการทำงานล่วงเวลา"
+
+
+def test_a_large_download_goes_to_a_job_page_with_progress(live_app, signed_in):
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
+    # 300 employees × 34 columns as a PDF is estimated above the few seconds: a form that asks for a job.
+    form = re.search(r'<form method="post" action="([^"]+/jobs)">(.*?)</form>', page.text, re.S)
+    assert form and 'value="pdf"' in form.group(2)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    assert fields["month"] == "2021-10"
+    reply = hr.post(urljoin(live_app.url, form.group(1)), data=fields, allow_redirects=False, timeout=30)
+    assert reply.status_code == 303 and "/reports/jobs/" in reply.headers["Location"]
+    job_url = urljoin(live_app.url, reply.headers["Location"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job_page = hr.get(job_url)
+        if "ไฟล์พร้อมแล้ว" in job_page.text:
+            break
+        assert "<progress" in job_page.text
+        time.sleep(0.5)
+    else:
+        raise AssertionError(job_page.text)
+    file_url = re.search(r'href="([^"]+/file)"', job_page.text).group(1)
+    pdf = hr.get(urljoin(live_app.url, file_url))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # someone else's job is the one 404
+    supervisor, _ = signed_in("supervisor")
+    assert supervisor.get(job_url).status_code == 404
+
+
+def test_problems_are_pages_in_thai(live_app, signed_in):
+    hr, _ = signed_in("hr")
+    unknown = hr.get(f"{live_app.url}/reports/no-such-report")
+    assert unknown.status_code == 404
+    reversed_range = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?from=2021-10-31&to=2021-10-01")
+    assert reversed_range.status_code == 422 and 'data-problem-code="range_reversed"' in reversed_range.text
+    refused = signed_in("supervisor")[0].get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
+    assert refused.status_code == 403 and 'data-problem-code="report_forbidden"' in refused.text

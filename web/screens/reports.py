@@ -1,0 +1,243 @@
+"""Reports (`รายงาน`): the list of reports, one report on screen with its filters and a page of its table,
+its downloads (CSV, XLSX, PDF), and the page of a file built in the background with its progress.
+
+For supervisors (their reporting line), hr and admin (everyone); others get the one 404. A download
+that would take longer than `report_background_seconds` goes to the `reports` queue: the button then
+asks for a job and the job page follows its progress (htmx polls it; without script a link reloads it).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from math import ceil
+
+from flask import redirect, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import NotFound
+
+from api.context import opsta
+from engine.attendance.thai_calendar import CalendarMonth
+from engine.directory.profile import local_today
+from engine.directory.service import list_units
+from engine.errors import InvalidInput
+from engine.reports.filters import parse_filters
+from engine.reports.formats import FILE_FORMATS, render
+from engine.reports.formats.wording import Wording
+from engine.reports.jobs import (filters_of, report_file, report_job, runs_in_background, send_report_job,
+                                 start_report_job)
+from engine.reports.registry import REPORTS, build_report, report_module
+from engine.reports.table import Filters, ReportTable
+from web.blueprint import bp
+from web.i18n import page_language
+from web.menu import report_readers
+from web.pages import Viewer, render_screen, signed_in
+
+PAGE_SIZE = 50
+MONTHS_OFFERED = 24
+# Titles (message ids, the same as the reports' TITLE) and how each report's period is chosen on screen.
+REPORT_TITLES = {
+    "overtime": _l("Overtime report"),
+    "offsite": _l("Off-site work report"),
+    "missed-punch": _l("Missed punch requests report"),
+    "attendance-summary": _l("Monthly attendance summary"),
+    "attendance-grid": _l("Monthly attendance grid"),
+    "daily-record": _l("Daily attendance record"),
+    "overtime-claim": _l("Overtime claim form"),
+}
+PERIODS = {"attendance-summary": "month", "attendance-grid": "month", "overtime-claim": "month",
+           "daily-record": "day"}
+STATUS_LABELS = {"pending": _l("Pending"), "returned": _l("Returned"), "approved": _l("Approved"),
+                 "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "pdf": "PDF"}
+
+
+def _allowed(viewer: Viewer) -> None:
+    if not report_readers(viewer):
+        raise NotFound()
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    name: str
+    title: str
+    period: str
+    statuses: tuple[str, ...]
+
+
+def _entry(name: str) -> ReportEntry:
+    module = report_module(name)
+    title = REPORT_TITLES.get(name)
+    return ReportEntry(name, str(title) if title is not None else Wording(page_language()).text(module.TITLE),
+                       getattr(module, "PERIOD", PERIODS.get(name, "range")), tuple(module.STATUSES))
+
+
+def _day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{field} must be a date (YYYY-MM-DD).", code="date_invalid") from None
+
+
+def _filters(entry: ReportEntry, args, today: date) -> Filters:
+    """The filters of the form (a query string): a month, a range, or a day, with unit, employee, status."""
+    month = args.get("month") or None
+    start, end = _day(args.get("from"), "from"), _day(args.get("to"), "to")
+    if entry.period == "day":
+        start = end = _day(args.get("day"), "day") or today
+        month = None
+    elif entry.period == "month" or not (start or end):
+        start = end = None
+        month = month or f"{today:%Y-%m}"
+    else:
+        month = None
+    return parse_filters(today=today, month=month, start=start, end=end, unit_code=args.get("unit") or None,
+                         include_subunits=args.get("include_subunits") in ("1", "on", "true"),
+                         employee_code=(args.get("employee") or "").strip() or None,
+                         status=(args.get("status") or None) if entry.statuses else None)
+
+
+def _query(filters: Filters, entry: ReportEntry) -> dict:
+    """The filters as the form's fields, for links (paging, downloads, back from a job)."""
+    start, end = filters.start, filters.end
+    if entry.period == "day":
+        fields = {"day": start.isoformat()}
+    elif (start.day, end) == (1, CalendarMonth(start.year, start.month).last_day):
+        fields = {"month": f"{start:%Y-%m}"}
+    else:
+        fields = {"from": start.isoformat(), "to": end.isoformat()}
+    fields.update({key: value for key, value in (("unit", filters.unit_code), ("employee", filters.employee_code),
+                                                 ("status", filters.status)) if value})
+    if filters.include_subunits:
+        fields["include_subunits"] = "1"
+    return fields
+
+
+def _months(today: date, wording: Wording) -> list[tuple[str, str]]:
+    """The last two years of months, newest first, labelled as the page reads them (BE in Thai)."""
+    months, year, month = [], today.year, today.month
+    for _ in range(MONTHS_OFFERED):
+        months.append((f"{year:04d}-{month:02d}", wording.month_title(year, month)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def _units(viewer: Viewer) -> list:
+    """The units offered: every unit for hr and admin, the viewer's own unit and those below it for others."""
+    units = list_units(session=viewer.db)
+    if viewer.has_role("hr", "admin"):
+        return units
+    own = next((unit for unit in units if unit.id == viewer.employee.unit_id), None)
+    return [unit for unit in units if own is not None and own.code in unit.path]
+
+
+def _build(viewer: Viewer, name: str, filters: Filters) -> ReportTable:
+    return build_report(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
+                        settings=viewer.settings)
+
+
+@bp.route("/reports")
+@signed_in
+def reports(viewer: Viewer):
+    _allowed(viewer)
+    return render_screen("reports/list.html", entries=[_entry(name) for name in REPORTS])
+
+
+@bp.route("/reports/<name>")
+@signed_in
+def report(viewer: Viewer, name: str):
+    _allowed(viewer)
+    entry = _entry(name)
+    today = local_today(viewer.settings)
+    wording = Wording(page_language(), viewer.settings.timezone)
+    filters = _filters(entry, request.args, today)
+    table = _build(viewer, name, filters)
+    pages = max(1, ceil(len(table.rows) / PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    shown = table.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    query = _query(filters, entry)
+    downloads = [{"format": fmt, "label": FORMAT_LABELS[fmt],
+                  "background": runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt,
+                                                   settings=viewer.settings),
+                  "url": url_for("web.report_file", name=name, format=fmt, **query)} for fmt in FILE_FORMATS]
+    return render_screen(
+        "reports/report.html", fragment="reports/_table.html", entry=entry, filters=filters, query=query,
+        title=wording.text(table.title), period=wording.period(filters), organisation=table.organisation,
+        headings=wording.headings(table.columns), kinds=[column.kind for column in table.columns],
+        rows=[[wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns]
+              for row in shown],
+        totals=([wording.cell(table.totals.get(column.key), column.kind, grouped=True) for column in table.columns]
+                if table.totals is not None and page == pages else None),
+        legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
+        count=len(table.rows), page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1 if shown else 0,
+        last=(page - 1) * PAGE_SIZE + len(shown),
+        page_url=lambda number: url_for("web.report", name=name, **query, page=number),
+        months=_months(today, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
+                                                                        entry.statuses],
+        downloads=downloads, form=request.args)
+
+
+@bp.route("/reports/<name>/file", endpoint="report_file")
+@signed_in
+def report_file_download(viewer: Viewer, name: str):
+    """A file answered at once (the screen links here only for files quick to make)."""
+    _allowed(viewer)
+    entry = _entry(name)
+    fmt = request.args.get("format", "")
+    if fmt not in FILE_FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FILE_FORMATS)}.", code="report_format_unknown")
+    filters = _filters(entry, request.args, local_today(viewer.settings))
+    table = _build(viewer, name, filters)
+    if runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt, settings=viewer.settings):
+        return _start_job(viewer, name, fmt, filters)
+    rendered = render(table, fmt, page_language(), timezone=viewer.settings.timezone)
+    return send_file(io.BytesIO(rendered.content), mimetype=rendered.media_type, as_attachment=True,
+                     download_name=rendered.filename, max_age=0)
+
+
+def _start_job(viewer: Viewer, name: str, fmt: str, filters: Filters):
+    job = start_report_job(session=viewer.db, requester=viewer.employee, report=name, fmt=fmt,
+                           language=page_language(), filters=filters)
+    send_report_job(session=viewer.db, queue=opsta().report_queue, job=job)
+    return redirect(url_for("web.report_job_page", job_id=job.id), 303)
+
+
+@bp.route("/reports/<name>/jobs", methods=["POST"])
+@signed_in
+def report_job_start(viewer: Viewer, name: str):
+    """A large file: asked for here, built by the `reports` queue, followed on the job page."""
+    _allowed(viewer)
+    entry = _entry(name)
+    fmt = request.form.get("format", "")
+    if fmt not in FILE_FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FILE_FORMATS)}.", code="report_format_unknown")
+    return _start_job(viewer, name, fmt, _filters(entry, request.form, local_today(viewer.settings)))
+
+
+@bp.route("/reports/jobs/<int:job_id>")
+@signed_in
+def report_job_page(viewer: Viewer, job_id: int):
+    job = report_job(session=viewer.db, requester=viewer.employee, job_id=job_id)
+    wording = Wording(page_language(), viewer.settings.timezone)
+    start, end = job.period
+    return render_screen("reports/job.html", fragment="reports/_job.html", job=job,
+                         title=str(REPORT_TITLES.get(job.report, job.report)),
+                         period=wording.period(Filters(start=start, end=end)),
+                         format_label=FORMAT_LABELS.get(job.format, job.format),
+                         back=_back_to_report(job))
+
+
+def _back_to_report(job) -> str | None:
+    """The report screen with the job's filters (None when the report is gone)."""
+    if job.report not in REPORTS:
+        return None
+    return url_for("web.report", name=job.report, **_query(filters_of(job.filters), _entry(job.report)))
+
+
+@bp.route("/reports/jobs/<int:job_id>/file")
+@signed_in
+def report_job_file(viewer: Viewer, job_id: int):
+    job, path = report_file(session=viewer.db, requester=viewer.employee, job_id=job_id, settings=viewer.settings)
+    return send_file(path, mimetype=job.content_type, as_attachment=True, download_name=job.file_name, max_age=0)
