@@ -6,6 +6,7 @@ What it does:
     the demo organisation with its month of punches (`engine.demo`, as `make run` does);
   * serves the app under gunicorn (one worker, two threads) and signs each screen's account in through the
     local sign-in form;
+  * gives the demo supervisor 50 subordinates (issue 14), each punched in today with an overtime request waiting;
   * for every entry of SCREENS, measured back to back in the same run:
       render   - GET of the page and of its JSON endpoint (the baseline: the same data from the API, the same
                  cookie), alternated, `--samples` each; p50 and p95 of the wall time on loopback;
@@ -30,12 +31,14 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/ (bench/calendar.py)
 
 import requests  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.gunicorn_server import GunicornServer  # noqa: E402
@@ -43,6 +46,7 @@ from engine.config import Settings  # noqa: E402
 from engine.db import make_engine, make_session_factory  # noqa: E402
 from engine.demo.organisation import seed_demo  # noqa: E402
 from engine.migrate import upgrade_database  # noqa: E402
+from engine.models import Employee, Punch  # noqa: E402
 from tests.support.browser import CHROMIUM_ARGS, CHROMIUM, PHONE  # noqa: E402
 from tests.support.database import ScratchDatabase  # noqa: E402
 
@@ -53,7 +57,8 @@ FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "u
 
 @dataclass(frozen=True)
 class Screen:
-    """One screen to measure. `{month}` in a path is the demo's last full month (YYYY-MM)."""
+    """One screen to measure. `{month}` in a path is the demo's last full month (YYYY-MM), `{punch}` the id of
+    employee1's latest demo punch."""
 
     name: str
     page: str
@@ -68,7 +73,55 @@ SCREENS = (
     Screen("calendar", "/calendar?month={month}", "/api/me/calendar?month={month}", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
     Screen("processes", "/processes", "/api/processes", "analyst"),
+    # issue 14: a supervisor with TEAM_SIZE subordinates, each with a punch today and a request waiting.
+    Screen("inbox", "/approvals", "/api/tasks", "supervisor", max_render_ratio=2.0),
+    Screen("team's day", "/team/today", "/api/me/team/today", "supervisor", max_render_ratio=2.0),
+    Screen("punch detail", "/punches/{punch}", "/api/punches/{punch}", "employee1", max_render_ratio=2.0),
+    Screen("history", "/history", "/api/me/punches?page_size=20", "employee1", max_render_ratio=2.0),
+    Screen("subordinates", "/subordinates", "/api/me/subordinates", "supervisor", max_render_ratio=2.0),
+    Screen("subordinate's calendar", "/employees/100059150/calendar?month={month}",
+           "/api/employees/100059150/calendar?month={month}", "supervisor", max_render_ratio=2.0),
+    Screen("announcements", "/announcements", "/api/announcements", "employee1", max_render_ratio=2.0),
+    Screen("notifications", "/notifications", "/api/me/notifications", "employee1", max_render_ratio=2.0),
 )
+TEAM_SIZE = 50
+
+
+def seed_big_team(session, settings: Settings, size: int = TEAM_SIZE) -> None:
+    """Give the demo supervisor `size` subordinates in all: each punched in this morning and asks for overtime."""
+    from sqlalchemy import select
+
+    from engine.attendance.ledger import append_punch
+    from engine.models import Employee, Punch
+    from engine.requests.flows import submit_request
+    from engine.requests.forms import Submitted
+
+    tz = ZoneInfo(settings.timezone)
+    boss = session.scalar(select(Employee).where(Employee.code == "10151"))
+    team = list(session.scalars(select(Employee).where(Employee.supervisor_id == boss.id)))
+    for number in range(len(team), size):
+        person = Employee(code=f"2000{number:05d}", name_th=f"นายทดสอบ ลำดับที่{number}", name_en=f"Test {number}",
+                          position_title="นักวิชาการ", unit_id=boss.unit_id, supervisor_id=boss.id)
+        session.add(person)
+        team.append(person)
+    session.flush()
+    now = datetime.now(tz)
+    morning = min(now - timedelta(minutes=5), now.replace(hour=8, minute=40, second=0, microsecond=0))
+    day = now.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    for number, person in enumerate(team):
+        append_punch(session=session, punch=Punch(
+            employee_id=person.id, direction="in", source="gps", recorded_at=morning, effective_at=morning,
+            offline=False, latitude=13.8618, longitude=100.5127, accuracy_m=10.0, is_mock=number % 10 == 0, note="",
+            address="", place_label="MOC-OPS", location_kind="office", flags=["mock_location"] if number % 10 == 0
+            else [], verification_required=False))
+    session.commit()
+    for number, person in enumerate(team):
+        start = (17 * 60 + number) % (24 * 60)
+        submit_request(session=session, settings=settings, requester=person, submitted=Submitted(
+            "overtime", "ปิดงบประมาณ", {"date": day, "start": dt_time(start // 60, start % 60),
+                                        "end": dt_time(start // 60 + 2, start % 60)}))
 
 
 def last_full_month(tz: str) -> str:
@@ -162,8 +215,14 @@ def verdict(value: float, limit: float | None) -> str:
     return "met" if value <= limit else "NOT MET"
 
 
-def measure(screen: Screen, *, base: str, browser, month: str, samples: int, fcp_runs: int) -> None:
-    page, baseline = screen.page.format(month=month), screen.baseline.format(month=month)
+def latest_punch_id(session, code: str = "100059150") -> int:
+    return session.scalar(select(Punch.id).join(Employee, Employee.id == Punch.employee_id)
+                          .where(Employee.code == code).order_by(Punch.effective_at.desc()).limit(1))
+
+
+def measure(screen: Screen, *, base: str, browser, month: str, punch: int, samples: int, fcp_runs: int) -> None:
+    page = screen.page.format(month=month, punch=punch)
+    baseline = screen.baseline.format(month=month, punch=punch)
     client = signed_in_session(base, screen.username)
     timings = render_times(client, base, page, baseline, samples)
     page_p50, page_p95 = percentile(timings["page"], .5) * 1000, percentile(timings["page"], .95) * 1000
@@ -201,6 +260,8 @@ def main() -> int:
         engine = make_engine(url)
         with make_session_factory(engine)() as session:
             seed_demo(session=session, settings=settings)
+            seed_big_team(session, settings)
+            punch = latest_punch_id(session)
         engine.dispose()
         env = {"OPSTA_DATABASE_URL": url, "OPSTA_SECRET_KEY": SECRET_KEY, "OPSTA_LOCAL_LOGIN": "true",
                "OPSTA_COOKIE_SECURE": "false", "OPSTA_BROKER_URL": "memory://"}
@@ -209,8 +270,8 @@ def main() -> int:
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 for screen in screens:
-                    measure(screen, base=server.url, browser=browser, month=month, samples=args.samples,
-                            fcp_runs=args.fcp_runs)
+                    measure(screen, base=server.url, browser=browser, month=month, punch=punch,
+                            samples=args.samples, fcp_runs=args.fcp_runs)
             finally:
                 browser.close()
     finally:

@@ -30,6 +30,10 @@ MESSAGES = {
     "unit_not_found": _l("One of the chosen units no longer exists. Reload the page and choose again."),
     "unit_repeated": _l("A unit is chosen twice."),
     "push_disabled": _l("Notifications to this device are not set up on this server."),
+    "no_files": _l("Choose one or more .bpmn or .dmn files."),
+    "too_many_files": _l("Upload at most 50 files at once."),
+    "file_too_large": _l("A file is too large (at most 2 MB)."),
+    "trial_requester_unknown": _l("No employee has this code. Enter the requester's employee code."),
 }
 
 BY_STATUS = {

@@ -2,15 +2,16 @@
 
 Every path here is a screen of the web app (tests/web/test_notification_links.py checks each one against
 the app's routes), so a tap never lands on a dead link. A notification naming nothing with a screen of
-its own opens the notification list. When a screen for another kind of thing arrives (a request's page,
-issue 14), its line is added here with it.
+its own (a terminal gone silent, the holiday calendar) opens the notification list. A new kind of screen
+gets its line here when it lands.
 """
 from __future__ import annotations
 
 from engine.models import Notification
 
-# The first of these keys in a notification's data decides the path (web.announcement, web.punch_detail).
-TARGETS = (("announcement_id", "/announcements/{}"), ("punch_id", "/punches/{}"))
+# The first of these keys in a notification's data decides the path (web.announcement, web.my_request, which
+# takes an approver on to their task, and web.punch_detail).
+TARGETS = (("announcement_id", "/announcements/{}"), ("request_id", "/requests/{}"), ("punch_id", "/punches/{}"))
 NOTIFICATION_LIST = "/notifications"
 
 

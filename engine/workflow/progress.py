@@ -4,15 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState
 
-from engine.models import ApprovalRequest, ProcessInstance
+from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance
 from engine.workflow import runtime
+from engine.workflow.assignment import active_delegators
 from engine.workflow.catalogue import process_file
 from engine.workflow.clock import script_engine_at
 from engine.workflow.versions import loaded_spec
+
+
+# Who sees every request's process, as they see every request.
+WIDE_ROLES = frozenset({"hr", "admin"})
+
+
+def may_see_process(*, session: Session, viewer: Employee, request: ApprovalRequest, today: date) -> bool:
+    """hr, admin, and the request's approvers: anyone an approval step was assigned to (or delegated by) or
+    completed by. The requester sees their request's timeline, not the process drawing."""
+    if not viewer.active:
+        return False
+    if viewer.roles & WIDE_ROLES:
+        return True
+    people = {viewer.id} | active_delegators(session=session, delegate_id=viewer.id, today=today)
+    return session.scalar(select(InboxTask.id).where(
+        InboxTask.request_id == request.id, InboxTask.lane != "requester",
+        or_(InboxTask.assignee_id.in_(people), InboxTask.completed_by_id == viewer.id)).limit(1)) is not None
+
+
+def request_tasks(*, session: Session, request: ApprovalRequest) -> list[InboxTask]:
+    """The request's inbox tasks in the order they were created."""
+    return list(session.scalars(select(InboxTask).where(InboxTask.request_id == request.id)
+                                .order_by(InboxTask.created_at, InboxTask.id)))
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,12 @@ def draft_request(*, requester: Employee, request_type: str, fields: Mapping, no
     return request
 
 
+def first_trial_requester(*, session: Session) -> str | None:
+    """A sensible requester to try a draft with first: the first active employee who has a supervisor."""
+    return session.scalar(select(Employee.code).where(Employee.active.is_(True), Employee.supervisor_id.is_not(None))
+                          .order_by(Employee.code).limit(1))
+
+
 def _people(session: Session, who: Assignment) -> tuple[Employee, ...]:
     if who.assignee_id is not None:
         return (session.get(Employee, who.assignee_id),)

@@ -21,7 +21,7 @@ def test_the_list_pages_newest_first_with_the_unread_count(api, demo_org, sessio
     first = client.get("/api/me/notifications", params={"limit": 2}).json()
     assert [i["id"] for i in first["items"]] == [ids[4], ids[3]]
     assert (first["unread_count"], first["next_before_id"]) == (5, ids[3])
-    assert first["items"][0]["url"] == "/notifications"  # no request screen yet and first["items"][0]["read"] is False
+    assert first["items"][0]["url"] == "/requests/5" and first["items"][0]["read"] is False
     make_notifications(session_factory, "100059150", 1)  # a new one arrives while paging: no gap, no repeat
     second = client.get("/api/me/notifications", params={"limit": 2, "before_id": first["next_before_id"]}).json()
     assert [i["id"] for i in second["items"]] == [ids[2], ids[1]]

@@ -17,7 +17,13 @@ from web.menu import MENU
 THAI = {"web.calendar": "ปฏิทิน", "web.punch": "บันทึกเวลา", "web.history": "ประวัติ",
         "web.subordinates": "ผู้ใต้บังคับบัญชา", "web.announcements": "ประกาศ", "web.notifications": "การแจ้งเตือน",
         "web.settings": "ตั้งค่า", "web.logout": "ออกจากระบบ", "web.reports": "รายงาน",
-        "web.processes": "กระบวนการและตารางการตัดสินใจ"}
+        "web.processes": "กระบวนการและตารางการตัดสินใจ",
+        # issue 14
+        "web.new_overtime": "ขอทำงานล่วงเวลา", "web.new_offsite": "ขอปฏิบัติงานนอกสถานที่",
+        "web.new_missed_punch": "ขอบันทึกเวลากรณีไม่สามารถบันทึกเวลาได้", "web.my_requests": "คำขอของฉัน",
+        "web.inbox": "งานรออนุมัติ", "web.delegations": "มอบหมายผู้อนุมัติแทน", "web.team_day": "วันนี้ของทีม"}
+# Sections only an approver sees (an employee with nothing to decide does not).
+APPROVER_SECTIONS = ("supervisor", "approvals")
 # Entries only supervisors (and hr, admin) see, wherever they sit in the menu.
 SUPERVISORS_ONLY = ("web.reports",)
 # Entries only some roles see (the employee and the supervisor of these tests hold none of them).
@@ -28,7 +34,7 @@ def _expected_entries(app, *, supervisor: bool) -> list[str]:
     """The entries this build shows: each one whose screen exists (others add theirs as they land)."""
     return [THAI[entry.endpoint] for entry in MENU if entry.endpoint in app.view_functions
             and entry.endpoint not in ROLE_ONLY
-            and ((entry.section != "supervisor" and entry.endpoint not in SUPERVISORS_ONLY) or supervisor)]
+            and ((entry.section not in APPROVER_SECTIONS and entry.endpoint not in SUPERVISORS_ONLY) or supervisor)]
 
 
 def _open_menu(page):
@@ -43,7 +49,7 @@ def test_an_employees_menu(phone, phone_page, sign_in, demo_org, live_app, take_
     menu = _open_menu(page)
     expect(menu.locator(".who-name")).to_have_text("นายกิตติพัฒน์ สุขประเสริฐ")
     expect(menu.locator(".who-position")).to_have_text("นักวิชาการคอมพิวเตอร์ชำนาญการ")
-    expect(menu.get_by_role("heading")).to_have_text(["ทั่วไป", "อื่นๆ"])
+    expect(menu.get_by_role("heading")).to_have_text(["ทั่วไป", "คำขอ", "อื่นๆ"])
     names = [item.inner_text().strip() for item in menu.locator(".menu-link").all()]
     assert names == _expected_entries(live_app.app, supervisor=False)
     expect(menu.get_by_role("link", name="ปฏิทิน", exact=True)).to_have_attribute("aria-current", "page")
@@ -64,8 +70,8 @@ def test_a_supervisor_opens_a_subordinates_calendar_and_punch(phone, phone_page,
     known = seed_known_month(session_factory)
     page = sign_in(phone_page, "supervisor")
     menu = _open_menu(page)
-    expect(menu.get_by_role("heading")).to_have_text(["ทั่วไป", "หัวหน้างาน", "อื่นๆ"])
-    names = [item.inner_text().strip() for item in menu.locator(".menu-link").all()]
+    expect(menu.get_by_role("heading")).to_have_text(["ทั่วไป", "คำขอ", "การอนุมัติ", "หัวหน้างาน", "อื่นๆ"])
+    names = [re.sub(r"\s+\d+$", "", item.inner_text().strip()) for item in menu.locator(".menu-link").all()]
     assert names == _expected_entries(live_app.app, supervisor=True)
     menu.get_by_role("link", name="ผู้ใต้บังคับบัญชา", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("ผู้ใต้บังคับบัญชา")

@@ -6,16 +6,12 @@ its completed steps and current task. No request leaves the origin and no consol
 context), and axe finds nothing serious."""
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from tests.support.accessibility import assert_accessible
 from tests.support.approvals import decide, next_weekday, overtime, status_of, submit, task_of
-from tests.support.browser import ROOT
-
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 OVERTIME_NAME = "Overtime request (การทำงานล่วงเวลา)"
 
 
@@ -66,9 +62,7 @@ def test_the_analyst_changes_the_threshold_tries_and_publishes_it(desktop, deskt
     expect(page.locator("#publish-result .published-version[data-process=overtime_request]")) \
         .to_have_attribute("data-version", "2")
     page.locator("#publish-result").scroll_into_view_if_needed()
-    take_screenshot(page, "modeler", full_page=False)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SCREENSHOTS / "modeler.png"))
+    take_screenshot(page, "modeler", full_page=False)  # docs/screenshots/modeler.png is a copy of it
 
     started_after = submit(employee, overtime("16:30", "18:30", day=day + timedelta(days=7)))
     decide(supervisor, started_before["id"], "approve")
@@ -82,11 +76,13 @@ def test_the_analyst_changes_the_threshold_tries_and_publishes_it(desktop, deskt
     expect(rows.nth(0)).to_have_attribute("data-version", "2")
     expect(rows.nth(0).locator(".running-count")).to_have_text("1")
     expect(rows.nth(1).locator(".running-count")).to_have_text("0")
+    assert_accessible(page)
 
     page.goto(app_url + "/processes/overtime_request/compare?a=1&b=2")
     expect(page.locator("body[data-viewer-ready=true]")).to_have_count(1)
     expect(page.locator("tr[data-rule-id=overtime_long]")).to_contain_text("> 1")
     expect(page.locator(".djs-element.opsta-changed[data-element-id=decide_chain]")).to_have_count(1)
+    assert_accessible(page)
 
     hr_page = new_context("desktop").new_page()
     sign_in(hr_page, "hr")
@@ -118,6 +114,18 @@ def test_a_draft_with_an_element_error_shows_it_on_that_element(desktop, desktop
     expect(page.locator(".djs-overlay-opsta-problem .problem-badge")).not_to_have_count(0)
     problem.click()
     expect(page.locator(".djs-element.selected[data-element-id=lane_director]")).to_have_count(1)
+
+    page.get_by_role("button", name="ตารางการตัดสินใจ: Overtime approval chain (ลำดับการอนุมัติการทำงานล่วงเวลา)").click()
+    page.locator("#dmn-editor td").filter(has_text="> 4").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("> 4)")  # a cell that does not parse
+    page.get_by_role("button", name="ตรวจสอบ", exact=True).click()
+    cell_problem = page.locator("#server-problems .problem-item[data-element-id=overtime_long_hours]")
+    expect(cell_problem).to_contain_text("overtime_chain.dmn")
+    expect(page.locator("#dmn-editor td.opsta-problem[data-element-id=overtime_long_hours]")).to_have_count(1)
+    page.get_by_role("button", name="แผนผังกระบวนการ").click()
+    cell_problem.click()  # back to the table, at the cell
+    expect(page.locator("#dmn-editor")).to_be_visible()
 
     page.get_by_role("button", name="เผยแพร่", exact=True).click()  # refused: nothing is published
     expect(page.locator("#server-problems .problem-count")).to_contain_text("ไม่ได้เผยแพร่สิ่งใด")

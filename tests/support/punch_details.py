@@ -4,7 +4,7 @@ someone with a profile photo. Both are employee1's, on the day given (a weekday 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from shapely.geometry import shape
 from sqlalchemy import select
@@ -15,7 +15,8 @@ from engine.sites.service import create_site
 from engine.terminals.registry import create_device
 from geo import load_demo_site_geojson
 from tests.support.photos import photo_bytes
-from tests.support.web_month import BANGKOK, EMPLOYEE1
+from tests.support.punches import add_punch
+from tests.support.web_month import BANGKOK, EMPLOYEE1, last_month
 
 NOTE = "ประชุมที่ห้อง 301"
 ACCEPTANCE_REASON = "แสงในห้องน้อย ตรวจสอบกับหัวหน้างานแล้ว"
@@ -48,7 +49,8 @@ def seed_detailed_punches(session_factory, day: date, code: str = EMPLOYEE1) -> 
         session.add(FaceVerification(punch_id=gps.id, employee_id=employee.id, status="rejected",
                                      reason_codes=["mismatch"], attempts=1))
         session.add(PunchAcceptance(punch_id=gps.id, accepted_by_id=hr.id, reason=ACCEPTANCE_REASON,
-                                    verification_status="rejected"))
+                                    verification_status="rejected",
+                                    accepted_at=datetime.combine(day, time(10, 5), BANGKOK)))
         at = datetime.combine(day, time(16, 33), BANGKOK)
         terminal = Punch(employee_id=employee.id, direction="out", source="face_terminal", recorded_at=at,
                          effective_at=at, offline=False, note="", address="", place_label=site.name,
@@ -60,3 +62,14 @@ def seed_detailed_punches(session_factory, day: date, code: str = EMPLOYEE1) -> 
                                  sha256="1" * 64, phash="0" * 16, checks=[], current=True))
         session.commit()
         return DetailedPunches(gps.id, terminal.id, site.name, day)
+
+
+def seed_history(session_factory, count: int) -> list[str]:
+    """`count` of employee1's punches five hours apart from the start of last month; their times as the
+    history rows show them, newest first."""
+    start = datetime.combine(last_month().first_day, datetime.min.time()) + timedelta(hours=7)
+    times = [start + timedelta(hours=5 * n) for n in range(count)]
+    with session_factory() as session:
+        for n, at in enumerate(times):
+            add_punch(session, EMPLOYEE1, at, "in" if n % 2 == 0 else "out")
+    return [f"{at:%H:%M}" for at in reversed(times)]

@@ -3,23 +3,11 @@ page's rows only; a page number that is no number is a clear problem page."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
-from tests.support.punches import add_punch
-from tests.support.web_month import EMPLOYEE1, last_month
+from tests.support.punch_details import seed_history
 from web.screens.history import PAGE_SIZE
 
 HTMX = {"HX-Request": "true"}
-
-
-def _seed(session_factory, count: int) -> list[str]:
-    """`count` punches an hour apart on the days of last month; their times as rows show them, newest first."""
-    start = datetime.combine(last_month().first_day, datetime.min.time()) + timedelta(hours=7)
-    times = [start + timedelta(hours=5 * n) for n in range(count)]
-    with session_factory() as session:
-        for n, at in enumerate(times):
-            add_punch(session, EMPLOYEE1, at, "in" if n % 2 == 0 else "out")
-    return [f"{at:%H:%M}" for at in reversed(times)]
 
 
 def _times(page: str) -> list[str]:
@@ -27,7 +15,7 @@ def _times(page: str) -> list[str]:
 
 
 def test_history_pages_newest_first_and_htmx_fetches_only_the_next_rows(live_app, signed_in, session_factory):
-    expected = _seed(session_factory, PAGE_SIZE + 5)
+    expected = seed_history(session_factory, PAGE_SIZE + 5)
     client, _ = signed_in("employee1")
     first = client.get(f"{live_app.url}/history", timeout=30)
     assert first.status_code == 200 and "ประวัติการบันทึกเวลางาน" in first.text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.approvals import next_weekday, overtime, submit
+from tests.support.approvals import next_weekday, overtime, submit, task_of
 from tests.support.http_browser import csrf_token_of
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
@@ -126,6 +126,9 @@ def test_trying_a_draft_shows_the_path_and_the_approvers_without_publishing(anal
     assert _steps(saturday.text) == ["supervisor_approval", "director_approval"]
     versions = {p["process_id"]: p["current_version"] for p in api.login("analyst").get("/api/processes").json()}
     assert versions["overtime_request"] == 1  # trying stored nothing
+    unknown = _post(analyst, "/processes/overtime_request/draft/try", {"overtime.bpmn": OVERTIME},
+                    **{**weekday, "requester": "000"})
+    assert unknown.status_code == 422 and "ไม่พบพนักงานรหัสนี้" in unknown.text
 
 
 def test_validating_and_publishing_a_draft(analyst, api, demo_org):
@@ -157,6 +160,10 @@ def test_the_process_of_a_request_is_for_hr_admin_and_its_approvers(signed_in, l
     for name in ("employee2", "analyst", "employee1"):
         client, _ = signed_in(name)
         assert client.get(path, timeout=30).status_code == 404, name
+    client, _ = signed_in("supervisor")
+    task = task_of(api.login("supervisor"), request["id"])
+    assert f'href="/requests/{request["id"]}/process"' in client.get(f"{live_app.url}/approvals/{task['id']}",
+                                                                     timeout=30).text
     client, _ = signed_in("hr")
     assert client.get(f"{live_app.url}/requests/999999/process", timeout=30).status_code == 404
     calendar = client.get(f"{live_app.url}/calendar", timeout=30)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 
 from engine.attendance.thai_calendar import thai_date_short
 from tests.support.punch_details import ACCEPTANCE_REASON, NOTE, seed_detailed_punches
@@ -13,8 +14,8 @@ from tests.support.web_month import last_month
 
 
 def _day():
+    """The Tuesday of last month's first full week."""
     month = last_month()
-    from datetime import timedelta
     return month.first_day + timedelta(days=(7 - month.first_day.weekday()) % 7 + 1)
 
 
@@ -33,12 +34,17 @@ def test_a_gps_punch_shows_everything_the_training_material_lists(live_app, sign
     assert f"วันที่/เวลา : {thai_date_short(punches.day)} 08:41:07" in text
     assert f"สถานที่ : {punches.site_name}" in text
     assert f"หมายเหตุ : {NOTE}" in text
-    assert "ตรวจสอบใบหน้าไม่ผ่าน" in text or "ไม่ผ่าน" in text
+    assert "ภาพใบหน้า : ตรวจสอบใบหน้าไม่ผ่าน" in text
     assert ACCEPTANCE_REASON in text
     assert f'src="/punches/{punches.gps_id}/selfie"' in page.text
     data = json.loads(html.unescape(re.search(r'id="punch-map-data">(.*?)</script>', page.text, re.S).group(1)))
     assert data["accuracy_m"] == 25.0 and data["tiles"] is None
     assert [site["name"] for site in data["sites"]] == [punches.site_name] and data["sites"][0]["own"]
+    english = _text(client.get(f"{live_app.url}/punches/{punches.gps_id}", cookies={"opsta_lang": "en"},
+                               timeout=30).text)
+    day = punches.day
+    assert "Time record (GPS)" in english and f"Date/time : {day.day}/{day.month}/{day.year} 08:41:07" in english
+    assert "Accepted by HR" in english and "บันทึกเวลาทำงาน" not in english
     selfie = client.get(f"{live_app.url}/punches/{punches.gps_id}/selfie", timeout=30)
     assert selfie.status_code == 200 and selfie.headers["Content-Type"] == "image/jpeg"
     assert "private" in selfie.headers["Cache-Control"]

@@ -35,7 +35,7 @@ def test_field_errors_come_back_beside_their_field_in_the_pages_language(live_ap
     day = next_weekday()
     reply = _file_overtime(client, live_app.url, day, start="19:00", end="17:00")
     assert reply.status_code == 422
-    assert re.search(r'id="end"[^>]*aria-describedby="end-error" aria-invalid="true"', reply.text)
+    assert re.search(r'id="end"[^>]*aria-describedby="end-hint end-error" aria-invalid="true"', reply.text)
     assert 'id="end-error">ต้องสิ้นสุดหลังเวลาเริ่ม' in reply.text
     assert f'value="{thai_date_short(day)}"' in reply.text  # what was typed stays
     assert _file_overtime(client, live_app.url, day).status_code == 200
@@ -164,3 +164,34 @@ def test_the_calendar_marks_approved_overtime_and_a_waiting_request(live_app, si
     assert 'class="request-mark waiting"' in page.text
     assert "ทำงานล่วงเวลา 17:00-19:00 · อนุมัติแล้ว" in page.text
     assert "ทำงานล่วงเวลา 19:00-20:00 · รออนุมัติ" in page.text
+
+
+def test_ending_my_delegation_takes_the_acting_approvers_tasks_away(live_app, signed_in):
+    import pytest
+
+    from engine.workflow import delegation
+
+    if not hasattr(delegation, "end_delegation"):
+        pytest.skip("end_delegation arrives with issue 11 (separation of duties)")
+    client, _ = signed_in("employee1")
+    _file_overtime(client, live_app.url, next_weekday())
+    boss, _ = signed_in("supervisor")
+    page = boss.get(f"{live_app.url}/delegations", timeout=30)
+    saved = _post(boss, f"{live_app.url}/delegations",
+                  {"delegate_code": "100059151", "starts_on": thai_date_short(today()),
+                   "ends_on": thai_date_short(today() + timedelta(days=3))}, page.text)
+    delegation_id = re.search(r'data-delegation-id="(\d+)"', saved.text).group(1)
+    delegate, _ = signed_in("employee2")
+    assert "data-task-id" in delegate.get(f"{live_app.url}/approvals", timeout=30).text
+    ended = _post(boss, f"{live_app.url}/delegations/{delegation_id}/end", {}, saved.text)
+    assert ended.status_code == 200 and "สิ้นสุดการมอบหมายแล้ว" in ended.text
+    assert "data-task-id" not in delegate.get(f"{live_app.url}/approvals", timeout=30).text
+
+
+def test_the_teams_day_as_json_for_the_benchmark_baseline(live_app, signed_in, api):
+    reply = api.login("supervisor").get("/api/me/team/today")
+    assert reply.status_code == 200
+    assert sorted(m["employee"]["code"] for m in reply.json()) == ["100059150", "100059151", "100059152", "100059153"]
+    assert {m["state"] for m in reply.json()} <= {"not_in", "day_off", "holiday"}
+    assert api.login("employee1").get("/api/me/team/today?unit=ICT").status_code == 404
+    assert len(api.login("hr").get("/api/me/team/today?unit=ICT").json()) == 9

@@ -11,21 +11,17 @@ from __future__ import annotations
 from datetime import date, time
 
 from flask import request, url_for
-from lxml import etree
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from api.security_headers import allow_style_attributes
 from engine.directory.service import get_employee_by_code
 from engine.errors import InvalidInput
-from engine.models import Employee
 from engine.requests.forms import PROCESS_OF_TYPE
 from engine.workflow.catalogue import decision_tables, process_file
-from engine.workflow.diff import diff_versions
-from engine.workflow.dmn_rows import changed_rows
+from engine.workflow.comparison import compare_versions
 from engine.workflow.host import clock_now
-from engine.workflow.trial import try_draft
-from engine.workflow.validation import KNOWN_LANES, NS
+from engine.workflow.trial import first_trial_requester, try_draft
+from engine.workflow.validation import KNOWN_LANES
 from engine.workflow.versions import (SourcesInvalid, current_sources, current_version, list_versions,
                                      publish_uploaded, validate, version_of)
 from web.blueprint import bp
@@ -50,12 +46,6 @@ def _draft(viewer: Viewer) -> dict[str, bytes]:
     return {**current_sources(session=viewer.db), **uploaded_files()}
 
 
-def _trial_requester(viewer: Viewer) -> str:
-    """A sensible first requester to try with: the first active employee who has a supervisor."""
-    return viewer.db.scalar(select(Employee.code).where(Employee.active.is_(True), Employee.supervisor_id.is_not(None))
-                            .order_by(Employee.code).limit(1)) or viewer.employee.code
-
-
 @bp.route("/processes/<process_id>")
 @signed_in
 def process_modeler(viewer: Viewer, process_id: str):
@@ -75,7 +65,7 @@ def process_modeler(viewer: Viewer, process_id: str):
     }
     return render_screen("processes/modeler.html", version=version, versions=versions, config=config,
                          tables=decision_tables(sources), request_type=TYPE_OF_PROCESS.get(process_id),
-                         requester_code=_trial_requester(viewer), today=date.today())
+                         requester_code=first_trial_requester(session=viewer.db) or viewer.employee.code, today=date.today())
 
 
 @bp.route("/processes/<process_id>/draft/validate", methods=["POST"])
@@ -132,18 +122,6 @@ def draft_publish(viewer: Viewer, process_id: str):
     return render_screen("processes/_published.html", results=results, process_id=process_id)
 
 
-def _called_by(sources: dict[str, str], decision_ids: set[str]) -> set[str]:
-    """Business rule tasks that call one of `decision_ids` (changed with the table they call)."""
-    found = set()
-    for name, text in sources.items():
-        if name.endswith(".bpmn"):
-            for task in etree.fromstring(text.encode()).iterfind(".//bpmn:businessRuleTask", NS):
-                called = task.findtext(".//spiffworkflow:calledDecisionId", namespaces=NS)
-                if called and called.strip() in decision_ids:
-                    found.add(task.get("id"))
-    return found
-
-
 @bp.route("/processes/<process_id>/compare")
 @signed_in
 def process_compare(viewer: Viewer, process_id: str):
@@ -151,19 +129,12 @@ def process_compare(viewer: Viewer, process_id: str):
     versions = list_versions(session=viewer.db).get(process_id)
     if not versions:
         raise NotFound()
-    newest = versions[0].version
-    b = request.args.get("b", default=newest, type=int)
+    b = request.args.get("b", default=versions[0].version, type=int)
     a = request.args.get("a", default=max(b - 1, 1), type=int)
-    first, second = version_of(session=viewer.db, process_id=process_id, number=a), \
-        version_of(session=viewer.db, process_id=process_id, number=b)
-    encode = lambda v: {name: text.encode() for name, text in v.sources.items()}  # noqa: E731
-    elements = diff_versions(encode(first), encode(second))
-    rows = changed_rows(first.sources, second.sources)
-    bpmn = process_file(second.sources)
-    marks = {kind: [e["id"] for e in elements[kind] if e["file"] == bpmn] for kind in ("added", "changed")}
-    marks["changed"] += sorted(_called_by(second.sources, {r.decision_id for r in rows}) - set(marks["changed"]))
+    found = compare_versions(session=viewer.db, process_id=process_id, a=a, b=b)
     allow_style_attributes()
-    config = {"xml": second.sources.get(bpmn), "markers": {"opsta-added": marks["added"],
-                                                             "opsta-changed": marks["changed"]}}
-    return render_screen("processes/compare.html", process_id=process_id, versions=versions, a=first, b=second,
-                         elements=elements, rows=rows, config=config, bpmn_file=bpmn)
+    config = {"xml": found.second.sources.get(found.bpmn_file),
+              "markers": {"opsta-added": found.added, "opsta-changed": found.changed}}
+    return render_screen("processes/compare.html", process_id=process_id, versions=versions, a=found.first,
+                         b=found.second, elements=found.elements, rows=found.rows, config=config,
+                         bpmn_file=found.bpmn_file)

@@ -52,7 +52,7 @@ def test_a_push_is_posted_once_and_a_second_run_of_the_same_row_posts_nothing(su
     assert deliver_push(session_factory=session_factory, settings=on, delivery_id=delivery.id) == "delivered"
     assert deliver_push(session_factory=session_factory, settings=on, delivery_id=delivery.id) == "skipped"
     [push] = push_service.pushes_to("once")
-    assert browser.decrypt(push.body)["url"] == "/notifications"  # no request screen yet
+    assert browser.decrypt(push.body)["url"] == "/requests/7"
     assert row(session_factory, delivery.id).status_code == 201
 
 

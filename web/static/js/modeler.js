@@ -75,6 +75,9 @@ function markProblems(fragment) {
         html: '<span class="problem-badge" aria-hidden="true">!</span>' });
       marked.problems.push(id);
       item.classList.add('on-diagram');
+    } else if (tables[file]) {
+      const cell = tables[file].holder.querySelector(`[data-element-id="${CSS.escape(id)}"]`);
+      if (cell) { cell.classList.add(PROBLEM); item.classList.add('on-diagram'); }
     }
     item.addEventListener('click', () => select(file, id));
   });

@@ -33,6 +33,11 @@ async function start() {
   const registration = await navigator.serviceWorker.ready;
   let current = await registration.pushManager.getSubscription();
   toggle.checked = Boolean(current) && Notification.permission === 'granted';
+  if (toggle.checked) {
+    // The same browser may now belong to someone else, or read another language: the API moves it.
+    post(settings.subscribe, { ...current.toJSON(), language: settings.lang })
+      .catch((error) => console.warn('OPS-TA: could not refresh the push subscription', error));
+  }
   toggle.disabled = false;
   say(Notification.permission === 'denied' ? 'denied' : (toggle.checked ? 'on' : 'off'));
   section.dataset.ready = 'true';

@@ -14,7 +14,7 @@
     const title = message.title || 'OPS-TA';
     event.waitUntil(self.registration.showNotification(title, {
       body: message.body || '', lang: message.lang || 'th', icon: ICON, badge: ICON,
-      tag: message.id ? `notification-${message.id}` : undefined,
+      tag: message.id ? `opsta-${message.id}` : undefined,
       data: { url: message.url || '/notifications', id: message.id },
     }));
   });
