@@ -2,8 +2,11 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+# libpango*: WeasyPrint lays out the reports' PDFs with Pango and HarfBuzz (Thai shaping); its fonts come from
+# the fontpkg-sarabun package, so no font package is needed.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 curl \
+ && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 curl libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

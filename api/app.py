@@ -1,6 +1,8 @@
 """The Flask app factory."""
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -24,6 +26,8 @@ from engine.push.queue import push_queue, send_after_commit
 from engine.reports.queue import report_queue
 from engine.push.vapid import vapid_problems
 from engine.sites.service import site_index_cache
+from engine.terminals.networks import terminal_proxy_problems
+from engine.workflow.script_pool import script_limits, script_pool
 from geo import make_geocoder
 from web.mount import register_web
 
@@ -104,7 +108,7 @@ def _swagger_static(filename):
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
-    problems = settings.startup_problems() + vapid_problems(settings)
+    problems = settings.startup_problems() + vapid_problems(settings) + terminal_proxy_problems(settings)
     if problems:
         raise RuntimeError(" ".join(problems))
     app = Flask(__name__, static_folder=None)  # static files belong to the web blueprint
@@ -142,4 +146,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     protect_browsers(app)
     register_web(app)
     register_error_handlers(app)
+    # Each gunicorn process starts its warm script workers now, not on its first request.
+    threading.Thread(target=script_pool(script_limits(settings)).warm, name="opsta-script-workers",
+                     daemon=True).start()
     return app

@@ -10,9 +10,11 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import DomainError
+from engine.db import connection_lost
+from engine.errors import DatabaseUnavailable, DomainError
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,16 @@ def handle_unexpected(error: Exception) -> Response:
                             "Something went wrong on our side; it has been logged.")
 
 
+def handle_database_error(error: SQLAlchemyError) -> Response:
+    # A lost connection (restart, failover, killed backend) is the client's cue to retry, not our bug.
+    if connection_lost(error):
+        log.warning("database connection lost on %s %s: %s", request.method, request.path, error.__class__.__name__)
+        return handle_domain_error(DatabaseUnavailable())
+    return handle_unexpected(error)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Domain errors and unexpected exceptions; HTTP errors come through `OpstaApi.handle_http_exception`."""
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(SQLAlchemyError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -83,7 +83,9 @@ class ServedApp:
     def _seed(self, database_url: str) -> None:
         from engine.db import make_engine, make_session_factory
         from engine.terminals.registry import create_device
-        from engine.models import Employee, OrgUnit
+        from sqlalchemy import select
+
+        from engine.models import DeviceEnrollment, Employee, OrgUnit
 
         engine = make_engine(database_url)
         with make_session_factory(engine)() as session:
@@ -93,8 +95,13 @@ class ServedApp:
             session.add_all(Employee(code=str(1000 + i), name_th=f"พนักงาน {i}", name_en=f"Bench {i}",
                                      unit_id=unit.id) for i in range(self.pins * len(self.sns)))
             session.commit()
+            employee_ids = list(session.scalars(select(Employee.id)))
             for sn in [*self.sns, WARMUP_SN]:
-                create_device(session=session, sn=sn, name=f"BENCH-{sn}")
+                # Terminals call from loopback, and every bench employee is on every terminal (issue 11).
+                device = create_device(session=session, sn=sn, name=f"BENCH-{sn}", allowed_networks=["127.0.0.0/8"])
+                session.add_all(DeviceEnrollment(device_id=device.id, employee_id=employee_id, state="enrolled")
+                                for employee_id in employee_ids)
+                session.commit()
         engine.dispose()
 
     def __enter__(self) -> "ServedApp":

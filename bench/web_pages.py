@@ -72,6 +72,9 @@ class Screen:
 SCREENS = (
     Screen("calendar", "/calendar?month={month}", "/api/me/calendar?month={month}", "employee1",
            max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
+    # The punch screen reads the day so far (the likely button first), as its JSON does: today's punches.
+    Screen("punch", "/punch", "/api/me/punches?page_size=1", "employee1",
+           max_cold_bytes=150_000, max_render_ratio=2.0, max_fcp_s=1.5),
     Screen("processes", "/processes", "/api/processes", "analyst"),
     # issue 14: a supervisor with TEAM_SIZE subordinates, each with a punch today and a request waiting.
     Screen("inbox", "/approvals", "/api/tasks", "supervisor", max_render_ratio=2.0),

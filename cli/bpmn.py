@@ -29,9 +29,10 @@ def bpmn_group() -> None:
 @click.pass_obj
 def validate(obj, paths: tuple[str, ...]) -> None:
     """Print `file:line: element-id: message` for each problem; exit 1 if there is any."""
+    from engine.workflow.script_pool import script_limits
     from engine.workflow.validation import validate_sources
 
-    problems = validate_sources(_sources(paths, obj.settings.bpmn_dir))
+    problems = validate_sources(_sources(paths, obj.settings.bpmn_dir), limits=script_limits(obj.settings))
     for problem in problems:
         click.echo(problem.format())
     click.echo(f"{len(problems)} problem(s)", err=True)
@@ -45,12 +46,14 @@ def validate(obj, paths: tuple[str, ...]) -> None:
 @click.pass_obj
 def publish(obj, paths: tuple[str, ...], published_by: str) -> None:
     """Validate, then store a new version of every process whose content changed (default: the bpmn folder)."""
+    from engine.workflow.script_pool import script_limits
     from engine.workflow.versions import SourcesInvalid, publish as publish_sources
 
     sources = _sources(paths, obj.settings.bpmn_dir)
     try:
         with obj.session_factory() as session:
-            results = publish_sources(session=session, sources=sources, published_by=published_by)
+            results = publish_sources(session=session, sources=sources, published_by=published_by,
+                                      limits=script_limits(obj.settings))
             lines = [f"{r.process_id}: version {r.version.version} "
                      f"{'published' if r.changed else 'unchanged'} ({r.version.spec_hash[:12]})" for r in results]
     except SourcesInvalid as exc:

@@ -134,7 +134,7 @@ class Settings:
     # Analysts' scripts and expressions run in warm worker processes under these limits (issue 11): wall
     # time per evaluation, the worker's address space, and the warm workers each app process keeps.
     workflow_script_timeout_s: float = 2.0
-    workflow_script_memory_mb: int = 512
+    workflow_script_memory_mb: int = 256
     workflow_script_workers: int = 2
     # Engine tasks one step may run before it is stopped (a loop in the diagram without a person in it).
     workflow_max_steps: int = 1000
@@ -148,6 +148,18 @@ class Settings:
     device_command_max_sends: int = 3
     # A device silent for longer than this makes one admin notification (`opsta device check-silent`).
     device_silence_minutes: int = 30
+    # Terminals cannot sign their requests, so where a call comes from is checked against the terminal's
+    # allowed networks. That address is the socket peer, unless the peer is one of these proxies (CIDR,
+    # comma-separated): then it is the nearest X-Forwarded-For address that is not one of them.
+    device_trusted_proxies: str = ""
+    # A punch older than this (or ahead of the server by more than clock_skew_seconds) is flagged clock_skew.
+    device_offline_window_hours: int = 72
+    # A terminal upload (any /iclock body) over this many bytes is refused with 413, chunked or not.
+    device_max_upload_bytes: int = 16 * 1024 * 1024
+    # Refused /iclock calls without a quiet spell of this many minutes are one flood; admins hear of a
+    # flood once, when it reaches this many refusals.
+    device_flood_attempts: int = 100
+    device_flood_quiet_minutes: int = 10
 
     # Face verification (profile photos, selfie punches checked by the `face` Dramatiq queue; issue 4).
     # Recognition model, face detector, distance metric and match threshold (in the metric's unit).

@@ -103,5 +103,14 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise exc.DisconnectionError("pooled connection was closed by the database")
 
 
+def connection_lost(error: BaseException) -> bool:
+    """Whether `error` says the database connection went away (not that a statement was wrong)."""
+    if isinstance(error, (exc.DisconnectionError, exc.TimeoutError)):  # TimeoutError: no pooled connection came
+        return True
+    if isinstance(error, exc.DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(error, (exc.OperationalError, exc.InterfaceError))
+    return isinstance(error, exc.PendingRollbackError) and connection_lost(error.__cause__ or error.__context__)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -59,3 +59,17 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     title = "Too many attempts"
+
+
+class DatabaseUnavailable(DomainError):
+    """The database went away mid-request (a restart, a failover, a killed connection): try again shortly."""
+
+    status = 503
+    code = "database_unavailable"
+    title = "Database unavailable"
+    RETRY_AFTER_SECONDS = 2
+
+    def __init__(self, detail: str = "The database is unavailable for a moment; nothing was stored. Send the same "
+                                     "request again shortly.", **extensions):
+        extensions.setdefault("headers", {"Retry-After": str(self.RETRY_AFTER_SECONDS)})
+        super().__init__(detail, **extensions)

@@ -94,7 +94,7 @@ MENU = (
     MenuEntry("processes", _l("Processes and decision tables"), "web.processes", visible=has_role("analyst"),
               also_current=("web.process_modeler", "web.process_compare")),
     MenuEntry("other", _l("Announcements"), "web.announcements",
-              also_current=("web.announcement", "web.new_announcement", "web.publish")),
+              also_current=("web.announcement", "web.new_announcement", "web.post_announcement")),
     MenuEntry("other", _l("Notifications"), "web.notifications", badge=unread_notifications),
     MenuEntry("other", _l("Settings"), "web.settings"),
     MenuEntry("other", _l("Sign out"), "web.logout", method="post"),

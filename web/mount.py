@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from importlib.metadata import PackageNotFoundError, version
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from api.errors import handle_http_exception
-from engine.errors import DomainError
+from engine.db import connection_lost
+from engine.errors import DatabaseUnavailable, DomainError
 from web import assets
 from web.blueprint import bp
 from web.i18n import page_language, setup_i18n
@@ -16,16 +17,16 @@ from web.menu import menu_for
 from web.pages import current_viewer, is_htmx, render_screen
 from web.problems import Problem, problem_of, problem_of_http
 from web.screens import (announcements, approvals, calendar, delegations, history, menu_page, modeler, my_requests,
-                         notifications, processes, punch_detail, punch_images, pwa, reports, request_forms,
-                         request_process, settings, sign_in, subordinates, team_day)
+                         notifications, processes, profile_photo, punch, punch_detail, punch_images, pwa, reports,
+                         request_forms, request_process, settings, sign_in, subordinates, team_day)
 from web.text import cut_label
 
 log = logging.getLogger(__name__)
 
 # Importing a screen registers its routes on `bp`; listed here so that each one is imported once, on purpose.
-SCREENS = (assets, sign_in, calendar, menu_page, punch_detail, punch_images, history, subordinates, announcements,
-           notifications, settings, pwa, request_forms, my_requests, approvals, delegations, team_day, reports,
-           processes, modeler, request_process)
+SCREENS = (assets, sign_in, calendar, menu_page, punch, punch_detail, punch_images, profile_photo, history,
+           subordinates, announcements, notifications, settings, pwa, request_forms, my_requests, approvals,
+           delegations, team_day, reports, processes, modeler, request_process)
 
 
 def app_version() -> str:
@@ -62,6 +63,10 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if connection_lost(error):  # a database outage: "try again shortly" with Retry-After, as the API says
+        log.warning("database connection lost on %s %s", request.method, request.path)
+        g.viewer = None  # the page says so as to a signed-out visitor, without asking the database again
+        return problem_page(problem_of(DatabaseUnavailable()))
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem_page(Problem(500, "internal_error", problem_of_http(InternalServerError()).message))
 

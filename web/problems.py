@@ -34,6 +34,20 @@ MESSAGES = {
     "too_many_files": _l("Upload at most 50 files at once."),
     "file_too_large": _l("A file is too large (at most 2 MB)."),
     "trial_requester_unknown": _l("No employee has this code. Enter the requester's employee code."),
+    # Punches (the punch screen and its offline outbox) and photos (the selfie, the profile photo).
+    "client_time_too_old": _l("This punch was made too long ago to be sent. Ask for a missed-punch request instead."),
+    "client_time_in_future": _l("The phone's clock is ahead. Check its date and time settings, then punch again."),
+    "client_time_required": _l("The punch has no time of its own. Punch again."),
+    "idempotency_key_reused": _l("This punch was already sent with different details. Punch again."),
+    "note_too_long": _l("The note is too long."),
+    "selfie_required": _l("A selfie is needed with every punch."),
+    "selfie_missing": _l("A selfie is needed with every punch."),
+    "token_invalid": _l("Please sign in again."),
+    "photo_too_large": _l("The photo file is too large."),
+    "photo_type_unsupported": _l("Use a JPEG, PNG or WebP photo."),
+    "photo_too_many_pixels": _l("The photo has too many pixels. Use a smaller photo."),
+    "photo_unreadable": _l("The photo cannot be read. Take or choose another photo."),
+    "profile_photo_rejected": _l("This photo cannot be your profile photo. See the advice for each check below."),
 }
 
 BY_STATUS = {

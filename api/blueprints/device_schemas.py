@@ -21,6 +21,10 @@ class DeviceUpdate(ma.Schema):
                                metadata={"description": 'attendance state code → direction, e.g. {"0": "in", "1": "out"}'})
     codec = Text(metadata={"description": "body encoding: utf-8 (default) or gb18030, gbk, …"})
     enabled = Flag()
+    allowed_networks = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=64)),
+                                      validate=ma.validate.Length(min=1, max=32),
+                                      metadata={"description": "CIDR networks the terminal may call from, "
+                                                               "e.g. [\"10.20.0.0/24\"]; widening takes admin"})
 
 
 class DeviceCreate(DeviceUpdate):
@@ -33,6 +37,10 @@ class DeviceCreate(DeviceUpdate):
                                load_default=None)
     codec = Text(load_default="utf-8")
     enabled = Flag(load_default=True)
+    allowed_networks = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=64)), required=True,
+                                      validate=ma.validate.Length(min=1, max=32),
+                                      metadata={"description": "CIDR networks the terminal may call from, "
+                                                               "e.g. [\"10.20.0.0/24\"]"})
 
 
 class CommandSchema(ma.Schema):
@@ -59,6 +67,7 @@ class DeviceSchema(ma.Schema):
     state_map = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
     codec = ma.fields.String()
     enabled = ma.fields.Boolean()
+    allowed_networks = ma.fields.List(ma.fields.String())
     last_seen_at = ma.fields.DateTime(allow_none=True)
     last_seen_addr = ma.fields.String()
     silent = ma.fields.Function(lambda d: d.silence_alerted_at is not None,
@@ -90,6 +99,8 @@ class EnrollReportSchema(ma.Schema):
     unknown = ma.fields.List(ma.fields.String())
     inactive = ma.fields.List(ma.fields.String())
     invalid_pin = ma.fields.List(ma.fields.String())
+    not_at_site = ma.fields.List(ma.fields.String(),
+                                 metadata={"description": "not sent: not at the device's site (or it has none)"})
     commands = ma.fields.Integer()
 
 
@@ -164,15 +175,38 @@ class UnmatchedList(ma.Schema):
 
 
 class UnauthorizedAttemptSchema(ma.Schema):
-    sn = ma.fields.String()
+    sn = ma.fields.String(metadata={"description": "of the latest refusal counted in this bucket"})
     remote_addr = ma.fields.String()
     path = ma.fields.String()
-    reason = ma.fields.String(metadata={"description": "unregistered or disabled"})
+    reason = ma.fields.String(metadata={"description": "unregistered, disabled or outside_networks"})
     first_seen_at = ma.fields.DateTime()
     last_seen_at = ma.fields.DateTime()
-    attempts = ma.fields.Integer()
+    attempts = ma.fields.Integer(metadata={"description": "refusals counted in this bucket"})
     registered = ma.fields.Boolean(metadata={"description": "registered since (an admin let it in)"})
 
 
 class UnauthorizedList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(UnauthorizedAttemptSchema))
+
+
+class PhotoHandoutQuery(ma.Schema):
+    employee = Text(validate=ma.validate.Length(min=1, max=16), metadata={"description": "employee code"})
+    sn = Text(validate=ma.validate.Length(min=1, max=64), metadata={"description": "terminal serial number"})
+
+
+class PhotoHandoutSchema(ma.Schema):
+    employee = ma.fields.Nested(EmployeeRef)
+    sn = ma.fields.Function(lambda h: h.device.sn)
+    device_name = ma.fields.Function(lambda h: h.device.name)
+    site_id = ma.fields.Function(lambda h: h.device.site_id)
+    handed_out_at = ma.fields.DateTime()
+    remote_addr = ma.fields.String(metadata={"description": "the address the photo was handed to"})
+    command_id = ma.fields.Integer()
+    command_state = ma.fields.Function(lambda h: h.command.state)
+    requested_by = ma.fields.Function(lambda h: h.command.requested_by.code if h.command.requested_by else None,
+                                      metadata={"description": "employee code of who enrolled (None: the system, "
+                                                               "e.g. after a photo change)"})
+
+
+class PhotoHandoutList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PhotoHandoutSchema))

@@ -87,7 +87,7 @@ class Day(ma.fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         day = super()._deserialize(value, attr, data, **kwargs)
         if not _in_range(day):
             raise self.make_error("range")
@@ -101,7 +101,7 @@ class Moment(ma.fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise self.make_error("invalid")
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         moment: datetime = super()._deserialize(value, attr, data, **kwargs)
         if not _in_range(moment.date()):
             raise self.make_error("range")

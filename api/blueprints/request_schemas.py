@@ -60,7 +60,7 @@ class RequestPerson(EmployeeRef):
 class TimelineStep(ma.Schema):
     at = ma.fields.DateTime()
     kind = ma.fields.String(metadata={"description": "started, task_ready, decision, reminder, timeout, "
-                                                     "cancel_requested, task_closed, finished"})
+                                                     "cancel_requested, task_closed, finished, timer_failed"})
     step = ma.fields.String(allow_none=True)
     lane = ma.fields.String(allow_none=True)
     actor = ma.fields.Nested(RequestPerson, allow_none=True)
@@ -74,6 +74,9 @@ class TimelineStep(ma.Schema):
                                                                "the step before, and was decided by that decision"})
     note_th = ma.fields.String()
     note_en = ma.fields.String()
+    decided_by_th = ma.fields.String(metadata={"description": "who decided, and for whom when an acting approver did"})
+    decided_by_en = ma.fields.String(metadata={"description": "e.g. 'decided by X acting for Y'"})
+    problem = ma.fields.Dict(metadata={"description": "timer_failed: the problem code and detail that stopped it"})
 
 
 class RequestOut(ma.Schema):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.accounts.app_tokens import AppTokenClaims
@@ -16,8 +16,8 @@ from engine.attendance.queries import SiteRef
 from engine.attendance.spoofing_flags import punch_flags, travel_is_impossible
 from engine.attendance.timing import PunchTiming, punch_timing
 from engine.config import Settings
-from engine.db import utcnow
-from engine.errors import Conflict, InvalidInput, Unauthenticated
+from engine.db import connection_lost, utcnow
+from engine.errors import Conflict, DatabaseUnavailable, InvalidInput, Unauthenticated
 from engine.face_checks.selfies import PreparedSelfie, attach_selfie
 from engine.models import Punch
 from geo import ReverseGeocoder, SiteIndexCache, SiteMatch, place_label
@@ -134,7 +134,34 @@ def record_gps_punch(*, session: Session, settings: Settings, geofence: Geofence
         if existing is None:
             raise
         return RecordedPunch(_replay(existing, fingerprint), False)
+    except DBAPIError as error:
+        if not connection_lost(error):
+            raise
+        # The connection died: maybe before the insert, maybe after its commit with only the reply lost.
+        # A stored punch must never be reported as failed, so look for it on a fresh connection.
+        stored = _stored_despite_the_loss(session, employee_id, idempotency_key, recorded_at, fingerprint)
+        if stored is None:
+            raise DatabaseUnavailable("The database connection was lost before the punch was stored. Send it "
+                                      "again with the same Idempotency-Key; it will be stored once.") from error
+        return RecordedPunch(stored, True, SiteRef(match.site_id, match.name) if match else None)
     return RecordedPunch(punch, True, SiteRef(match.site_id, match.name) if match else None)
+
+
+def _stored_despite_the_loss(session: Session, employee_id: int, idempotency_key: str | None,
+                             recorded_at: datetime, fingerprint: str) -> Punch | None:
+    try:
+        session.rollback()
+        if idempotency_key:
+            found = _by_idempotency_key(session, employee_id, idempotency_key)
+        else:  # this request's own punch: its server time and content
+            found = session.scalar(select(Punch).where(Punch.employee_id == employee_id,
+                                                       Punch.recorded_at == recorded_at,
+                                                       Punch.request_fingerprint == fingerprint))
+    except DBAPIError as error:
+        if connection_lost(error):
+            return None  # still down: the caller answers 503 and the phone sends it again
+        raise
+    return found if found is not None and found.request_fingerprint == fingerprint else None
 
 
 def _not_in_directory() -> Unauthenticated:

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.directory.service import employees_with_role
-from engine.models import ApprovalRequest, Employee, InboxTask, Site
+from engine.models import ApprovalRequest, Employee, InboxTask, Site, SiteUnit
 from engine.requests.flows import complete_task, submit_request
 from engine.requests.forms import Submitted
+from engine.terminals.enrollment import enroll_employees
 from engine.terminals.registry import create_device
 
 DEMO_DEVICE_SN = "MOCOPS0001"
@@ -32,7 +33,11 @@ def _next_weekday(day: date, weekday: int) -> date:
 def seed_demo_requests(*, session: Session, settings: Settings, people: dict[str, Employee], site: Site,
                        today: date | None = None) -> None:
     """A face terminal at MOC-OPS, and three pending requests in the demo supervisor's inbox."""
-    create_device(session=session, sn=DEMO_DEVICE_SN, name="MOC-OPS", site_id=site.id, timezone=settings.timezone)
+    # The whole office works at MOC-OPS; the terminal calls from this machine (`opsta device simulate`).
+    session.add(SiteUnit(site_id=site.id, unit_id=people["hr"].unit_id))
+    device = create_device(session=session, sn=DEMO_DEVICE_SN, name="MOC-OPS", site_id=site.id,
+                           timezone=settings.timezone, allowed_networks=["127.0.0.0/8", "::1/128"])
+    enroll_employees(session=session, device=device)
     today = today or datetime.now(ZoneInfo(settings.timezone)).date()
     saturday = _next_weekday(today, 5)
     monday = _next_weekday(today, 0)

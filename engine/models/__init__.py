@@ -14,10 +14,10 @@ from engine.models.requests import (MISSED_PUNCH_REASONS, REQUEST_STATUSES, REQU
                                     MissedPunchRequest, OffsiteRequest, OvertimeRequest)
 from engine.models.schedules import Holiday, ScheduleAssignment, WorkSchedule
 from engine.models.sign_ins import AppToken, LoginAttempt, LoginThrottle, WebSession
-from engine.models.sites import Site
+from engine.models.sites import Site, SiteEmployee, SiteUnit
 from engine.models.terminals import (
-    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, UnauthorizedDeviceAttempt,
-    UnmatchedDeviceRecord,
+    COMMAND_STATES, ENROLLMENT_STATES, Device, DeviceCommand, DeviceEnrollment, DevicePhotoHandout,
+    UnauthorizedDeviceAttempt, UnauthorizedDeviceFlood, UnmatchedDeviceRecord,
 )
 from engine.models.workflow import Delegation, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 
@@ -37,6 +37,10 @@ __all__ = [
     "Device",
     "DeviceCommand",
     "DeviceEnrollment",
+    "DevicePhotoHandout",
+    "UnauthorizedDeviceFlood",
+    "SiteEmployee",
+    "SiteUnit",
     "UnauthorizedDeviceAttempt",
     "UnmatchedDeviceRecord",
     "MISSED_PUNCH_REASONS",

@@ -35,6 +35,8 @@ class Device(Base):
     state_map: Mapped[dict] = mapped_column(JSON, default=_default_state_map)
     codec: Mapped[str] = mapped_column(String(32), default="utf-8")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The networks (CIDR, normalised) it may call from; a request from anywhere else is refused and counted.
+    allowed_networks: Mapped[list] = mapped_column(JSON, default=list)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_addr: Mapped[str] = mapped_column(String(64), default="")
     push_version: Mapped[str] = mapped_column(String(32), default="")
@@ -71,8 +73,11 @@ class DeviceCommand(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     polls: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who asked for it (an enroll or resync through the API); None for commands the system queued itself.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
 
-    employee: Mapped[Employee | None] = relationship()
+    employee: Mapped[Employee | None] = relationship(foreign_keys=[employee_id])
+    requested_by: Mapped[Employee | None] = relationship(foreign_keys=[requested_by_id])
 
 
 class DeviceEnrollment(Base):
@@ -117,15 +122,54 @@ class UnmatchedDeviceRecord(Base):
 
 
 class UnauthorizedDeviceAttempt(Base):
-    """An unregistered or disabled serial number knocking on `/iclock/*`, for the admin to review."""
+    """Refused calls to `/iclock/*` (unregistered, disabled, or from outside the allowed networks), counted in a
+    fixed number of buckets by serial number and address, so random serial numbers cannot grow the table.
+
+    The bucket keeps the serial number, address and path of the latest refusal that landed in it.
+    """
 
     __tablename__ = "unauthorized_device_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sn: Mapped[str] = mapped_column(String(64), unique=True)
+    bucket: Mapped[int] = mapped_column(Integer, unique=True)
+    sn: Mapped[str] = mapped_column(String(64))
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
     path: Mapped[str] = mapped_column(String(255), default="")
     reason: Mapped[str] = mapped_column(String(32), default="unregistered")
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class UnauthorizedDeviceFlood(Base):
+    """One row: refusals counted since the last quiet spell, and when admins were told (once per flood)."""
+
+    __tablename__ = "unauthorized_device_floods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DevicePhotoHandout(Base):
+    """A command carrying an employee's face photo handed to a terminal: which, whose, when and where to.
+
+    Kept even when the command or enrollment changes later: this is the record of where photos went.
+    """
+
+    __tablename__ = "device_photo_handouts"
+    __table_args__ = (Index("ix_device_photo_handouts_employee", "employee_id", "handed_out_at"),
+                      Index("ix_device_photo_handouts_device", "device_id", "handed_out_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    command_id: Mapped[int] = mapped_column(ForeignKey("device_commands.id", ondelete="CASCADE"), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    handed_out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    device: Mapped[Device] = relationship()
+    employee: Mapped[Employee] = relationship()
+    command: Mapped[DeviceCommand] = relationship()

@@ -118,3 +118,5 @@ class Delegation(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the delegator ends it (DELETE) before its last day; from then on it lends nothing.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -44,6 +44,17 @@ def person_ref(session: Session, employee_id: int | None) -> dict | None:
     return {"id": employee.id, "code": employee.code, "name_th": employee.name_th, "name_en": employee.name_en}
 
 
+def _decided_by(actor: dict, behalf) -> dict:
+    def name(person, lang):
+        return f"{person[f'name_{lang}'] or person['name_th']} ({person['code']})" if isinstance(person, dict) \
+            else str(person)
+
+    if behalf is None:
+        return {"decided_by_th": f"ตัดสินโดย {name(actor, 'th')}", "decided_by_en": f"decided by {name(actor, 'en')}"}
+    return {"decided_by_th": f"ตัดสินโดย {name(actor, 'th')} ปฏิบัติราชการแทน {name(behalf, 'th')}",
+            "decided_by_en": f"decided by {name(actor, 'en')} acting for {name(behalf, 'en')}"}
+
+
 def timeline(*, session: Session, request: ApprovalRequest) -> list[dict]:
     """Every step of the request's process in order: who, when, what, decision and comment."""
     rows = session.scalars(select(WorkflowEventRow).where(WorkflowEventRow.request_id == request.id)
@@ -61,8 +72,12 @@ def timeline(*, session: Session, request: ApprovalRequest) -> list[dict]:
             step["note_th"] = "ตัดสินโดยผู้อนุมัติคนเดียวกับขั้นก่อนหน้า"
             step["note_en"] = "decided by the same approver at the previous step"
         behalf = row.detail.get("on_behalf_of")
-        if behalf is not None:  # an acting approver decided for a person (id) or a group (name)
+        if behalf is not None:  # an acting approver decided for a person (id) or, in older rows, a group (name)
             step["on_behalf_of"] = person_ref(session, behalf) if isinstance(behalf, int) else behalf
+        if row.kind == "decision" and step["actor"] is not None:
+            step.update(_decided_by(step["actor"], step.get("on_behalf_of")))
+        if row.kind == "timer_failed":
+            step["problem"] = {"code": row.detail.get("code"), "detail": row.detail.get("detail")}
         steps.append(step)
     return steps
 

@@ -1,25 +1,26 @@
 """Putting employees on terminals (USERINFO + face photo), keeping them current, and taking them off.
 
-The PIN on the device is the employee code. "An employee's devices", for a photo change, are the
-devices they are already on (or being put on), plus every enabled device at the same sites, plus the
-devices at sites where they punched in the office in the last `RECENT_SITE_DAYS` days. No extra
-employee↔site table is needed: the enrollment rows and the punch ledger already say where people work.
+The PIN on the device is the employee code. A person is put only on the terminals of the sites they
+belong to (`engine/sites/members.py`: through their unit or named explicitly): enrolling "everyone" on a
+terminal means everyone at its site, and a terminal without a site receives nobody. "An employee's
+devices", for a photo change, are the enabled terminals at their sites. Whether a photo may still go
+out is checked again when it is handed out (`photo_handouts`).
 """
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devices.commands import face_photo_command, face_photo_delete_command, user_delete_command, user_update_command
 from engine.db import utcnow
-from engine.models import Device, DeviceCommand, DeviceEnrollment, Employee, ProfilePhoto, Punch
+from engine.models import Device, DeviceCommand, DeviceEnrollment, Employee, ProfilePhoto
+from engine.sites.members import employee_site_ids, site_employee_ids
 from engine.terminals.queue import cancel, queue_command
 
-RECENT_SITE_DAYS = 90
 ENROLLING_KINDS = ("user_info", "face_photo")
 NO_PHOTO = "no profile photo"
 _LIVE_STATES = ("pending", "enrolled", "failed")
@@ -37,6 +38,8 @@ class EnrollReport:
     unknown: list[str] = field(default_factory=list)
     inactive: list[str] = field(default_factory=list)
     invalid_pin: list[str] = field(default_factory=list)
+    # Not at the terminal's site (or the terminal has none): nothing of them is sent to it.
+    not_at_site: list[str] = field(default_factory=list)
     commands: int = 0
 
 
@@ -70,40 +73,47 @@ def _enrollment(session: Session, device: Device, employee: Employee) -> DeviceE
 
 
 def _queue_enrollment(session: Session, device: Device, employee: Employee, photo: ProfilePhoto | None,
-                      now: datetime) -> int:
+                      now: datetime, requested_by_id: int | None = None) -> int:
     """Queue USERINFO (+ BIOPHOTO) for one employee on one device and mark them pending; returns commands queued."""
     user_info = user_update_command(pin=employee.code, name=_device_name(employee, device.codec))
     queue_command(session=session, device=device, kind="user_info", command=user_info, now=now,
-                  employee_id=employee.id, supersede=True)
+                  employee_id=employee.id, supersede=True, requested_by_id=requested_by_id)
     row = _enrollment(session, device, employee)
     row.state, row.reason = "pending", ""
     if photo is None:
         row.reason, row.photo_id, row.photo_sha256 = NO_PHOTO, None, None
         return 1
     queue_command(session=session, device=device, kind="face_photo", now=now, employee_id=employee.id,
-                  command=face_photo_command(pin=employee.code, jpeg=photo.device_jpeg), supersede=True)
+                  command=face_photo_command(pin=employee.code, jpeg=photo.device_jpeg), supersede=True,
+                  requested_by_id=requested_by_id)
     row.photo_id, row.photo_sha256 = photo.id, hashlib.sha256(photo.device_jpeg).hexdigest()
     return 2
 
 
 def enroll_employees(*, session: Session, device: Device, codes: list[str] | None = None,
-                     now: datetime | None = None) -> EnrollReport:
-    """Queue every given (default: every active) employee and their current profile photo for `device`; commits."""
+                     now: datetime | None = None, requested_by_id: int | None = None) -> EnrollReport:
+    """Queue the given employees (default: every active one at the device's site) with their current profile
+    photo for `device`; people not at its site are reported, not sent; commits."""
     now = now or utcnow()
     report = EnrollReport()
+    at_site = site_employee_ids(session=session, site_id=device.site_id) if device.site_id is not None else set()
     query = select(Employee).order_by(Employee.code)
     if codes is None:
-        employees = list(session.scalars(query.where(Employee.active.is_(True))))
+        employees = [e for e in session.scalars(query.where(Employee.active.is_(True))) if e.id in at_site]
     else:
         wanted = list(dict.fromkeys(code.strip() for code in codes))
         found = {e.code: e for e in session.scalars(query.where(Employee.code.in_(wanted)))}
         report.unknown = [code for code in wanted if code not in found]
         report.inactive = [code for code in wanted if code in found and not found[code].active]
-        employees = [found[code] for code in wanted if code in found and found[code].active]
+        report.not_at_site = [code for code in wanted if code in found and found[code].active
+                              and found[code].id not in at_site]
+        employees = [found[code] for code in wanted if code in found and found[code].active
+                     and found[code].id in at_site]
     photos = _current_photos(session, [e.id for e in employees])
     for employee in employees:
         try:
-            report.commands += _queue_enrollment(session, device, employee, photos.get(employee.id), now)
+            report.commands += _queue_enrollment(session, device, employee, photos.get(employee.id), now,
+                                                 requested_by_id)
         except ValueError:  # a code with spaces or tabs cannot be a device PIN
             report.invalid_pin.append(employee.code)
             continue
@@ -116,16 +126,25 @@ def enroll_employees(*, session: Session, device: Device, codes: list[str] | Non
 
 def employee_deactivated(*, session: Session, employee: Employee, now: datetime | None = None) -> list[DeviceCommand]:
     """Queue `DATA DELETE USERINFO` on every device the employee is on or being put on (no commit)."""
+    return take_off_devices(session=session, employee=employee, why="employee deactivated", now=now)
+
+
+def take_off_devices(*, session: Session, employee: Employee, why: str, site_id: int | None = None,
+                     now: datetime | None = None) -> list[DeviceCommand]:
+    """Queue `DATA DELETE USERINFO` on the devices (of `site_id`, or all) the employee is on or being put on,
+    cancelling what still waits to be sent to them (no commit)."""
     now = now or utcnow()
     queued = []
-    rows = session.scalars(select(DeviceEnrollment).where(DeviceEnrollment.employee_id == employee.id,
-                                                          DeviceEnrollment.state.in_(_LIVE_STATES)))
-    for row in rows:
+    query = select(DeviceEnrollment).where(DeviceEnrollment.employee_id == employee.id,
+                                           DeviceEnrollment.state.in_(_LIVE_STATES))
+    if site_id is not None:
+        query = query.where(DeviceEnrollment.device_id.in_(select(Device.id).where(Device.site_id == site_id)))
+    for row in list(session.scalars(query)):
         device = session.get(Device, row.device_id)
         for waiting in session.scalars(select(DeviceCommand).where(
                 DeviceCommand.device_id == device.id, DeviceCommand.employee_id == employee.id,
                 DeviceCommand.kind.in_(ENROLLING_KINDS), DeviceCommand.state == "queued")):
-            cancel(waiting, now=now, why="employee deactivated")
+            cancel(waiting, now=now, why=why)
         queued.append(queue_command(session=session, device=device, kind="user_delete", now=now,
                                     command=user_delete_command(pin=employee.code), employee_id=employee.id))
         row.state, row.reason = "removing", ""
@@ -133,18 +152,12 @@ def employee_deactivated(*, session: Session, employee: Employee, now: datetime 
 
 
 def employee_devices(*, session: Session, employee: Employee, now: datetime | None = None) -> list[Device]:
-    """The enabled devices that should carry this employee's photo (see the module docstring)."""
-    now = now or utcnow()
-    enrolled_on = select(DeviceEnrollment.device_id).where(DeviceEnrollment.employee_id == employee.id,
-                                                           DeviceEnrollment.state.in_(_LIVE_STATES))
-    enrolled_sites = select(Device.site_id).where(Device.id.in_(enrolled_on), Device.site_id.is_not(None))
-    punched_sites = select(Punch.site_id).where(
-        Punch.employee_id == employee.id, Punch.site_id.is_not(None), Punch.location_kind == "office",
-        Punch.effective_at >= now - timedelta(days=RECENT_SITE_DAYS))
-    return list(session.scalars(select(Device).where(
-        Device.enabled.is_(True),
-        Device.id.in_(enrolled_on) | Device.site_id.in_(enrolled_sites) | Device.site_id.in_(punched_sites),
-    ).order_by(Device.sn)))
+    """The enabled devices that should carry this employee's photo: those at the sites they belong to."""
+    sites = employee_site_ids(session=session, employee=employee)
+    if not sites:
+        return []
+    return list(session.scalars(select(Device).where(Device.enabled.is_(True), Device.site_id.in_(sites))
+                                .order_by(Device.sn)))
 
 
 def profile_photo_changed(*, session: Session, employee: Employee, now: datetime | None = None) -> list[Device]:

@@ -9,7 +9,8 @@ they finished, and the terminal conversation (`terminal`) passes those on to `en
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -29,7 +30,8 @@ _CANDIDATES = 200
 
 
 def queue_command(*, session: Session, device: Device, kind: str, command: str, now: datetime,
-                  employee_id: int | None = None, supersede: bool = False) -> DeviceCommand:
+                  employee_id: int | None = None, supersede: bool = False,
+                  requested_by_id: int | None = None) -> DeviceCommand:
     """Append a command to the device's queue (no commit).
 
     With `supersede`, a not-yet-sent command of the same kind for the same employee is cancelled:
@@ -41,7 +43,7 @@ def queue_command(*, session: Session, device: Device, kind: str, command: str, 
                 DeviceCommand.kind == kind, DeviceCommand.state == "queued")):
             cancel(older, now=now, why="replaced by a newer command")
     row = DeviceCommand(device_id=device.id, kind=kind, command=command, employee_id=employee_id,
-                        state="queued", explanation="", queued_at=now, polls=0)
+                        state="queued", explanation="", queued_at=now, polls=0, requested_by_id=requested_by_id)
     session.add(row)
     return row
 
@@ -55,17 +57,22 @@ def cancel(command: DeviceCommand, *, now: datetime, why: str) -> None:
 
 @dataclass(frozen=True)
 class HandOut:
-    """A getrequest reply, and the commands that failed for good while it was made (no more sends)."""
+    """A getrequest reply, the commands it carries, and those that ended while it was made (given up after
+    too many sends, or withheld and cancelled)."""
 
     body: str
     given_up: list[DeviceCommand]
+    sent: list[DeviceCommand] = field(default_factory=list)
 
 
-def hand_out_commands(*, session: Session, settings: Settings, device: Device, now: datetime) -> HandOut:
+def hand_out_commands(*, session: Session, settings: Settings, device: Device, now: datetime,
+                      withheld: Callable[[DeviceCommand], str | None] = lambda command: None) -> HandOut:
     """The getrequest reply: `OK` or `C:<id>:<command>` lines within the device limits (no commit).
 
     A command sent without a result for `device_command_resend_seconds` goes out again (DATA UPDATE and
-    DELETE are idempotent), and fails after `device_command_max_sends` sends.
+    DELETE are idempotent), and fails after `device_command_max_sends` sends. A command for which
+    `withheld` gives a reason is cancelled with it instead of being sent (checked again at every hand-out,
+    since who may receive what can change while a command waits).
     """
     stale = now - timedelta(seconds=settings.device_command_resend_seconds)
     candidates = list(session.scalars(
@@ -75,7 +82,11 @@ def hand_out_commands(*, session: Session, settings: Settings, device: Device, n
         .order_by(DeviceCommand.id).limit(_CANDIDATES).with_for_update(skip_locked=True)))
     ready, given_up = [], []
     for command in candidates:
-        if command.state == "sent" and command.polls >= settings.device_command_max_sends:
+        why_not = withheld(command)
+        if why_not:
+            cancel(command, now=now, why=why_not)
+            given_up.append(command)
+        elif command.state == "sent" and command.polls >= settings.device_command_max_sends:
             _finish(command, return_code=None, now=now,
                     explanation=f"no result from the device after {command.polls} sends")
             given_up.append(command)
@@ -83,12 +94,12 @@ def hand_out_commands(*, session: Session, settings: Settings, device: Device, n
             ready.append(command)
     batch = batch_commands([(c.id, c.command) for c in ready], codec=device.codec)
     sent = set(batch.command_ids)
-    for command in ready:
-        if command.id in sent:
-            command.state = "sent"
-            command.sent_at = now
-            command.polls += 1
-    return HandOut(body=batch.body, given_up=given_up)
+    handed = [command for command in ready if command.id in sent]
+    for command in handed:
+        command.state = "sent"
+        command.sent_at = now
+        command.polls += 1
+    return HandOut(body=batch.body, given_up=given_up, sent=handed)
 
 
 def apply_results(*, session: Session, device: Device, results: list[CommandResult],
@@ -128,12 +139,13 @@ def recent_commands(*, session: Session, device: Device, limit: int = 100) -> li
 
 
 def queue_resync(*, session: Session, device: Device, start: datetime, end: datetime,
-                 now: datetime) -> DeviceCommand:
+                 now: datetime, requested_by_id: int | None = None) -> DeviceCommand:
     """Ask the device to post its punches between two device-local wall times again; commits."""
     try:
         text = attlog_query_command(start=start, end=end)
     except ValueError as exc:
         raise InvalidInput("'to' is before 'from'.", code="resync_range_invalid") from exc
-    command = queue_command(session=session, device=device, kind="attlog_query", command=text, now=now)
+    command = queue_command(session=session, device=device, kind="attlog_query", command=text, now=now,
+                            requested_by_id=requested_by_id)
     session.commit()
     return command

@@ -1,4 +1,10 @@
-"""The device registry: which serial numbers may talk to `/iclock/*`, with their clock, codec and state map."""
+"""The device registry: which serial numbers may talk to `/iclock/*`, from where, with their clock, codec and
+state map.
+
+Registering a terminal, moving it to a site and widening its allowed networks decide whose photos it
+receives and who may post punches in its name, so they take `admin`; a `device_admin` runs terminals
+(names, clocks, codecs, state maps, enrolment, resync, disabling, narrowing networks).
+"""
 from __future__ import annotations
 
 import codecs
@@ -12,12 +18,15 @@ from sqlalchemy.orm import Session
 
 from devices.punch_meaning import DEFAULT_STATE_MAP
 from devices.replies import TIMEZONE_FORMATS
-from engine.errors import Conflict, InvalidInput, NotFound
-from engine.models import Device, Site, UnauthorizedDeviceAttempt
+from engine.config import Settings
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.models import Device, Site
+from engine.terminals.attempts import count_refusal
+from engine.terminals.networks import address_in, checked_networks, is_narrowing
 
 SN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 DIRECTIONS = ("in", "out")
-_EDITABLE = ("name", "site_id", "timezone", "timezone_format", "state_map", "codec", "enabled")
+_EDITABLE = ("name", "site_id", "timezone", "timezone_format", "state_map", "codec", "enabled", "allowed_networks")
 
 
 def list_devices(*, session: Session) -> list[Device]:
@@ -68,7 +77,15 @@ def _checked(session: Session, values: dict) -> dict:
         checked["state_map"] = _checked_state_map(values["state_map"])
     if "enabled" in values:
         checked["enabled"] = bool(values["enabled"])
+    if "allowed_networks" in values:
+        checked["allowed_networks"] = checked_networks(values["allowed_networks"])
     return checked
+
+
+class AdminRequired(Forbidden):
+    """A change only an admin may make (it widens whose photos or punches a terminal handles)."""
+
+    code = "admin_required"
 
 
 def _checked_state_map(state_map) -> dict[str, str]:
@@ -84,15 +101,16 @@ def _checked_state_map(state_map) -> dict[str, str]:
     return checked
 
 
-def create_device(*, session: Session, sn: str, name: str, site_id: int | None = None,
+def create_device(*, session: Session, sn: str, name: str, allowed_networks: list[str], site_id: int | None = None,
                   timezone: str = "Asia/Bangkok", timezone_format: str = "minutes",
                   state_map: dict | None = None, codec: str = "utf-8", enabled: bool = True) -> Device:
-    """Register a terminal so its serial number is let in; commits."""
+    """Register a terminal so its serial number is let in from its allowed networks (an admin's act); commits."""
     sn = (sn or "").strip()
     if not SN_PATTERN.match(sn):
         raise InvalidInput("sn must be 1 to 64 letters, digits, '.', '_' or '-'.", code="sn_invalid", field="sn")
     values = _checked(session, dict(name=name, site_id=site_id, timezone=timezone, timezone_format=timezone_format,
-                                    state_map=state_map or dict(DEFAULT_STATE_MAP), codec=codec, enabled=enabled))
+                                    state_map=state_map or dict(DEFAULT_STATE_MAP), codec=codec, enabled=enabled,
+                                    allowed_networks=allowed_networks))
     device = Device(sn=sn, **values)
     session.add(device)
     try:
@@ -103,51 +121,33 @@ def create_device(*, session: Session, sn: str, name: str, site_id: int | None =
     return device
 
 
-def update_device(*, session: Session, device: Device, changes: dict) -> Device:
-    """Change a device's editable fields (name, site, zone, TimeZone format, state map, codec, enabled); commits."""
-    for key, value in _checked(session, {k: v for k, v in changes.items() if k in _EDITABLE}).items():
+def update_device(*, session: Session, device: Device, changes: dict, by_admin: bool = False) -> Device:
+    """Change a device's editable fields; only an admin may move it to a site or widen its networks; commits."""
+    checked = _checked(session, {k: v for k, v in changes.items() if k in _EDITABLE})
+    if not by_admin:
+        if "site_id" in checked and checked["site_id"] not in (None, device.site_id):
+            raise AdminRequired("Only an admin may put a terminal at a site: it decides whose photos it gets.")
+        if "allowed_networks" in checked and not is_narrowing(device.allowed_networks or [],
+                                                              checked["allowed_networks"]):
+            raise AdminRequired("Only an admin may widen the networks a terminal may call from.")
+    for key, value in checked.items():
         setattr(device, key, value)
     session.commit()
     return device
 
 
-def admitted_device(*, session: Session, sn: str, remote_addr: str, path: str, now: datetime) -> Device | None:
-    """The enabled device `sn`, marked as seen now; None, with the attempt counted for review, otherwise; commits."""
+def admitted_device(*, session: Session, settings: Settings, sn: str, remote_addr: str, path: str,
+                    now: datetime) -> Device | None:
+    """The enabled device `sn` calling from one of its allowed networks, marked as seen now; None otherwise,
+    with the refusal counted for review; commits."""
     device = session.scalar(select(Device).where(Device.sn == sn)) if sn else None
-    if device is None or not device.enabled:
-        _count_refusal(session, sn=sn, remote_addr=remote_addr, path=path, now=now,
-                       reason="unregistered" if device is None else "disabled")
+    if device is None or not device.enabled or not address_in(remote_addr, device.allowed_networks or []):
+        reason = "unregistered" if device is None else "disabled" if not device.enabled else "outside_networks"
+        count_refusal(session=session, settings=settings, sn=sn, remote_addr=remote_addr, path=path, now=now,
+                      reason=reason)
         return None
     device.last_seen_at = now
     device.last_seen_addr = remote_addr[:64]
     device.silence_alerted_at = None  # it speaks again: the next silence gets its own alert
     session.commit()
     return device
-
-
-def _count_refusal(session: Session, *, sn: str, remote_addr: str, path: str, now: datetime, reason: str) -> None:
-    sn = sn[:64]
-    for _ in range(2):  # a concurrent first attempt of the same SN may win the insert
-        attempt = session.scalar(select(UnauthorizedDeviceAttempt).where(UnauthorizedDeviceAttempt.sn == sn))
-        if attempt is None:
-            session.add(UnauthorizedDeviceAttempt(sn=sn, remote_addr=remote_addr[:64], path=path[:255],
-                                                  reason=reason, first_seen_at=now, last_seen_at=now, attempts=1))
-        else:
-            attempt.attempts += 1
-            attempt.last_seen_at = now
-            attempt.remote_addr = remote_addr[:64]
-            attempt.path = path[:255]
-            attempt.reason = reason
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
-
-
-def unauthorized_attempts(*, session: Session) -> list[tuple[UnauthorizedDeviceAttempt, bool]]:
-    """Refused serial numbers, most recent first, each with whether it is registered now."""
-    attempts = list(session.scalars(select(UnauthorizedDeviceAttempt)
-                                    .order_by(UnauthorizedDeviceAttempt.last_seen_at.desc())))
-    registered = set(session.scalars(select(Device.sn).where(Device.sn.in_([a.sn for a in attempts]))))
-    return [(attempt, attempt.sn in registered) for attempt in attempts]

@@ -14,7 +14,8 @@ from engine.notifications.service import notify
 ALERT_ROLES = ("admin", "device_admin")
 
 
-def _alert_recipients(session: Session) -> list[int]:
+def alert_recipients(session: Session) -> list[int]:
+    """Active admins and device admins: who hears about terminals."""
     return list(session.scalars(
         select(Employee.id).where(Employee.active.is_(True), Employee.id.in_(
             select(EmployeeRole.employee_id).where(EmployeeRole.role.in_(ALERT_ROLES)))).order_by(Employee.id)))
@@ -30,7 +31,7 @@ def check_silent_devices(*, session: Session, settings: Settings, now: datetime)
     silent = list(session.scalars(select(Device).where(
         Device.enabled.is_(True), Device.silence_alerted_at.is_(None),
         func.coalesce(Device.last_seen_at, Device.created_at) < cutoff).order_by(Device.sn)))
-    recipients = _alert_recipients(session) if silent else []
+    recipients = alert_recipients(session) if silent else []
     for device in silent:
         last = device.last_seen_at.astimezone(ZoneInfo(settings.timezone)).strftime("%Y-%m-%d %H:%M") \
             if device.last_seen_at else None

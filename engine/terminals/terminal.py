@@ -22,6 +22,7 @@ from engine.config import Settings
 from engine.models import Device
 from engine.terminals.enrollment import command_finished
 from engine.terminals.ingest import Unmatched, keep_unmatched, rejects_as_unmatched, store_attlog
+from engine.terminals.photo_handouts import photo_withheld, record_handouts
 from engine.terminals.queue import apply_results, hand_out_commands
 
 log = logging.getLogger(__name__)
@@ -107,13 +108,17 @@ def _keep_unknown_table(session: Session, device: Device, table: str, text: str,
     keep_unmatched(session=session, device=device, table_name=table, lines=lines[:MAX_KEPT_UNKNOWN_LINES], now=now)
 
 
-def poll(*, session: Session, settings: Settings, device: Device, info: str | None, now: datetime) -> str:
-    """Answer getrequest: store `INFO=` when present, then hand out queued commands (or `OK`)."""
+def poll(*, session: Session, settings: Settings, device: Device, info: str | None, now: datetime,
+         remote_addr: str = "") -> str:
+    """Answer getrequest: store `INFO=` when present, then hand out queued commands (or `OK`), recording every
+    photo handed out and withholding those of people no longer at the terminal's site."""
     if info:
         device.firmware_info = asdict(parse_info(info))
-    handed = hand_out_commands(session=session, settings=settings, device=device, now=now)
+    handed = hand_out_commands(session=session, settings=settings, device=device, now=now,
+                               withheld=photo_withheld(session=session, device=device))
     for command in handed.given_up:
         command_finished(session=session, command=command)
+    record_handouts(session=session, device=device, commands=handed.sent, remote_addr=remote_addr, now=now)
     session.commit()
     return handed.body
 

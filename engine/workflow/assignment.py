@@ -52,7 +52,8 @@ def resolve_lane(*, session: Session, lane: str | None, requester: Employee) -> 
 def active_delegators(*, session: Session, delegate_id: int, today: date) -> set[int]:
     """Employees whose tasks `delegate_id` may complete today."""
     return set(session.scalars(select(Delegation.delegator_id).where(
-        Delegation.delegate_id == delegate_id, Delegation.starts_on <= today, Delegation.ends_on >= today)))
+        Delegation.delegate_id == delegate_id, Delegation.starts_on <= today, Delegation.ends_on >= today,
+        Delegation.ended_at.is_(None))))
 
 
 def hr_member_ids(*, session: Session) -> set[int]:
@@ -61,20 +62,42 @@ def hr_member_ids(*, session: Session) -> set[int]:
     return {e.id for e in employees_with_role(session=session, role="hr")}
 
 
+@dataclass(frozen=True)
+class Authority:
+    """Why someone may decide a task: on their own (`acting_for` None) or for the delegator `acting_for`."""
+
+    acting_for: int | None = None
+
+
+def authority(*, session: Session, task: InboxTask, employee: Employee, today: date) -> Authority | None:
+    """On whose behalf `employee` may decide `task`, or None when they may not decide it at all.
+
+    Separation of duties: nobody decides their own request (except the requester's own steps, such as
+    revising it), and authority lent by a delegation never covers a request of anyone who delegated to
+    this person, nor one this person could not decide themselves (their own).
+    """
+    if not employee.active:
+        return None
+    requester_id = task.request.requester_id
+    if requester_id == employee.id and task.lane != "requester":
+        return None
+    if task.assignee_id == employee.id or (task.assignee_group == HR_GROUP and HR_GROUP in employee.roles):
+        return Authority()
+    delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
+    if not delegators or requester_id in delegators or requester_id == employee.id:
+        return None
+    if task.assignee_id in delegators:
+        return Authority(acting_for=task.assignee_id)
+    if task.assignee_group == HR_GROUP:
+        lenders = sorted(delegators & hr_member_ids(session=session))
+        if lenders:
+            return Authority(acting_for=lenders[0])
+    return None
+
+
 def may_complete(*, session: Session, task: InboxTask, employee: Employee, today: date) -> bool:
     """Whether `employee` may act on the task: its assignee, an hr member for the hr group, or an acting approver."""
-    if not employee.active:
-        return False
-    if task.assignee_id == employee.id:
-        return True
-    if task.assignee_group == HR_GROUP and HR_GROUP in employee.roles:
-        return True
-    delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
-    if not delegators:
-        return False
-    if task.assignee_id in delegators:
-        return True
-    return task.assignee_group == HR_GROUP and bool(delegators & hr_member_ids(session=session))
+    return authority(session=session, task=task, employee=employee, today=today) is not None
 
 
 def recipients(*, session: Session, task: InboxTask) -> list[int]:

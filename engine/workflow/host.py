@@ -12,14 +12,14 @@ from datetime import date, datetime
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, insert, literal, or_, select
+from sqlalchemy import and_, exists, insert, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from engine.db import utcnow
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ApprovalRequest, Employee, InboxTask, ProcessInstance, ProcessVersion, WorkflowEventRow
 from engine.workflow import runtime
-from engine.workflow.assignment import HR_GROUP, active_delegators, hr_member_ids, may_complete
+from engine.workflow.assignment import HR_GROUP, active_delegators, authority, hr_member_ids
 from engine.workflow.clock import script_engine_at
 from engine.workflow.parsing import SERIALIZER_VERSION
 from engine.workflow.projection import Projector
@@ -155,13 +155,6 @@ def _restore(*, session: Session, instance: ProcessInstance, clock: HostClock):
                            script_engine=engine)
 
 
-def _may_act(*, session: Session, task: InboxTask, employee: Employee, today: date) -> bool:
-    # Nobody approves their own request, even when it reaches a group they belong to.
-    if task.lane != "requester" and task.request.requester_id == employee.id:
-        return False
-    return may_complete(session=session, task=task, employee=employee, today=today)
-
-
 def _already_done(session: Session, task: InboxTask) -> Conflict:
     if task.state == "completed":
         who = session.get(Employee, task.completed_by_id) if task.completed_by_id else None
@@ -193,7 +186,8 @@ def complete_task(*, session: Session, task_id: int, employee: Employee, form: M
     # in the same statement because the visibility check and the step hook both need it.
     task = session.scalar(select(InboxTask).where(InboxTask.id == task_id).options(joinedload(InboxTask.request))
                           .execution_options(populate_existing=True))
-    if task is None or not _may_act(session=session, task=task, employee=employee, today=clock.today):
+    allowed = task and authority(session=session, task=task, employee=employee, today=clock.today)
+    if not allowed:
         raise NotFound("No task with this id is assigned to you.", code="task_not_found")
     if task.state != "open" or instance is None or instance.status != "running":
         raise _already_done(session, task)
@@ -207,11 +201,9 @@ def complete_task(*, session: Session, task_id: int, employee: Employee, form: M
         raise InvalidInput(str(exc), code="task_form_invalid", allowed_decisions=task.decisions) from exc
     events = carry_decision(session=session, wf=wf, request=request, decided=task, actor=employee, form=dict(form),
                             events=events, run=_run)
-    acting_for_someone = task.assignee_id != employee.id and not (
-        task.assignee_group == HR_GROUP and HR_GROUP in employee.roles)
-    if acting_for_someone:
+    if allowed.acting_for is not None:  # the timeline says "decided by X acting for Y"
         events = [runtime.WorkflowEvent(e.kind, e.bpmn_id, e.lane, e.task_id,
-                                        {**e.detail, "on_behalf_of": task.assignee_id or task.assignee_group})
+                                        {**e.detail, "on_behalf_of": allowed.acting_for})
                   if e.kind == "decision" else e for e in events]
     _save(session=session, instance=instance, request=request, wf=wf, events=events, clock=clock,
           actor_id=employee.id, hook=hook,
@@ -268,15 +260,21 @@ def stop_timers(*, session: Session, instance_id: int, error: WorkflowStepFailed
 
 def inbox(*, session: Session, employee: Employee, today: date) -> list[InboxTask]:
     """Open tasks the employee may complete: their own, hr's (for hr members) and those delegated to them."""
-    delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
-    owners = {employee.id} | delegators
-    conditions = [InboxTask.assignee_id.in_(owners)]
-    if HR_GROUP in employee.roles or delegators & hr_member_ids(session=session):
-        conditions.append(InboxTask.assignee_group == HR_GROUP)
+    # The same rules as `assignment.authority`, as one query.
+    own = [InboxTask.assignee_id == employee.id]
+    if HR_GROUP in employee.roles:
+        own.append(InboxTask.assignee_group == HR_GROUP)
     # Never offer someone their own request to approve (e.g. an hr member's request at the hr step).
     not_own = or_(InboxTask.lane == "requester", ApprovalRequest.requester_id != employee.id)
+    mine = and_(or_(*own), not_own)
+    delegators = active_delegators(session=session, delegate_id=employee.id, today=today)
+    lent = [InboxTask.assignee_id.in_(delegators)] if delegators else []
+    if delegators and delegators & hr_member_ids(session=session):
+        lent.append(InboxTask.assignee_group == HR_GROUP)
+    if lent:  # never a request of someone who delegated to them, nor their own
+        mine = or_(mine, and_(or_(*lent), ApprovalRequest.requester_id.not_in(delegators | {employee.id})))
     query = (select(InboxTask).join(ApprovalRequest, ApprovalRequest.id == InboxTask.request_id)
-             .where(InboxTask.state == "open", or_(*conditions), not_own)
+             .where(InboxTask.state == "open", mine)
              .order_by(InboxTask.created_at, InboxTask.id))
     return list(session.scalars(query))
 

@@ -1,4 +1,7 @@
-"""The script sandbox: every BPMN/DMN expression and script runs RestrictedPython-compiled.
+"""The script sandbox: every BPMN/DMN expression and script runs RestrictedPython-compiled, bounded.
+
+What a script may reach is decided here; how long and how much memory it may take is decided by
+`engine.workflow.script_pool`, whose warm worker processes run it (`BoundedEnvironment`).
 
 Analysts are semi-trusted, so scripts get a small builtin whitelist plus a few domain helpers
 (`now`, `working_days_after`, `timedelta`, `date`); task data must not use those names and nothing else: no imports, no dunder access,
@@ -9,7 +12,6 @@ from __future__ import annotations
 import ast
 import builtins
 import operator
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -218,11 +220,10 @@ class BoundedEnvironment(TaskDataEnvironment):
         else:
             compile_script(source)
         remaining = None if self.budget_s is None else self.budget_s - self._spent
-        started = time.monotonic()
-        try:
-            return self.pool.run(op, source, context, clock=self.clock, budget_s=remaining)
-        finally:
-            self._spent += time.monotonic() - started
+        return self.pool.run(op, source, context, clock=self.clock, budget_s=remaining, spent=self._add_spent)
+
+    def _add_spent(self, seconds: float) -> None:
+        self._spent += seconds
 
     def evaluate(self, expression, context, external_context=None):
         return self._run("eval", expression, {**(external_context or {}), **context})

@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from engine.config import PROJECT_ROOT, Settings
 
@@ -144,8 +144,12 @@ class ScriptPool:
         with self._free:
             if not self._free.wait_for(lambda: self._idle or self._live < self.limits.workers, WAIT_FOR_WORKER_S):
                 raise ScriptLimitExceeded("every script worker stayed busy for a minute")
-            if self._idle:
-                return self._idle.pop()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive:
+                    return worker
+                self._live -= 1  # it exited while idle (its parent's limits, or killed from outside)
+                worker.kill()
             self._live += 1
         try:
             return _Worker(self.limits)
@@ -161,16 +165,23 @@ class ScriptPool:
                 self._live -= 1
             self._free.notify()
 
-    def run(self, op: str, source: str, context: dict, *, clock, budget_s: float | None = None) -> Any:
+    def run(self, op: str, source: str, context: dict, *, clock, budget_s: float | None = None,
+            spent: Callable[[float], None] | None = None) -> Any:
         """Evaluate or execute `source` on `context` in a worker (see `sandbox.run_restricted`); bounded.
 
         Raises ScriptLimitExceeded past the time (`timeout_s`, or what is left of `budget_s`) or memory
-        limit, and the script's own exception (rebuilt) when it fails.
+        limit, and the script's own exception (rebuilt) when it fails. `spent` hears how long the worker
+        took (waiting for a free worker is not the script's time).
         """
         timeout = self.limits.timeout_s if budget_s is None else max(0.0, min(self.limits.timeout_s, budget_s))
+        over = (f"its step's scripts ran longer than {self.limits.timeout_s:g} s together"
+                if timeout < self.limits.timeout_s else f"it ran longer than {timeout:g} s")
+        if timeout <= 0:
+            raise ScriptLimitExceeded(over)
         request = {"op": op, "source": source, "context": context, "now": clock.now(), "timezone": clock.timezone}
         worker = self._checkout()
-        deadline = time.monotonic() + timeout
+        began = time.monotonic()
+        deadline = began + timeout
         try:
             worker.send(request)
             while True:
@@ -179,9 +190,11 @@ class ScriptPool:
                     worker.send(self._answer(clock, reply[1], reply[2]))
                     continue
                 break
+            if reply[0] == "fail" and reply[1] == "limit":
+                worker.kill()  # it exits after a limit: it must not go back to the idle ones
         except TimeoutError:
             worker.kill()
-            raise ScriptLimitExceeded(f"it ran longer than {timeout:g} s") from None
+            raise ScriptLimitExceeded(over) from None
         except (EOFError, OSError, pickle.UnpicklingError) as exc:
             worker.kill()
             if isinstance(exc, pickle.UnpicklingError):
@@ -189,6 +202,8 @@ class ScriptPool:
             raise ScriptLimitExceeded(f"its worker died (more than {self.limits.memory_mb} MB?)") from None
         finally:
             self._checkin(worker)
+            if spent is not None:
+                spent(time.monotonic() - began)
         if reply[0] == "ok":
             return reply[1]
         _, kind, type_name, message, line = reply
@@ -208,6 +223,18 @@ class ScriptPool:
             return ("ret", clock.working_days_after(days, start))
         except Exception as exc:  # noqa: BLE001 - raised in the script, where the analyst sees it
             return ("raise", type(exc).__name__, str(exc))
+
+    def warm(self) -> None:
+        """Start the missing workers now, so that the first request does not wait for an interpreter."""
+        with self._free:
+            missing = max(0, self.limits.workers - self._live)
+            self._live += missing
+        for _ in range(missing):
+            try:
+                worker = _Worker(self.limits)
+            except Exception:  # noqa: BLE001 - a request will try again, and say why
+                worker = None
+            self._checkin(worker)
 
     def close(self) -> None:
         with self._free:

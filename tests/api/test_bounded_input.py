@@ -122,3 +122,13 @@ def test_every_request_schema_is_built_from_the_bounded_fields(live_app):
     plain = [f"{view}.{field}" for view, schema in _input_schemas(live_app.app) for field in _plain_fields(schema)]
     # The sign-in route is left as it is: the request guard covers it, and its two strings are bounded.
     assert [entry for entry in plain if not entry.startswith("token.")] == []
+
+
+def test_a_date_or_time_sent_as_a_number_is_422(api, demo_org):
+    employee = api.login("employee1")
+    reply = employee.post("/api/me/delegations", json={"delegate_code": "100059151", "starts_on": 5, "ends_on": 6})
+    assert_problem(reply, 422, "validation_failed")
+    assert "Not a valid date." in json.dumps(reply.json())
+    hr = api.login("hr")
+    reply = hr.post("/api/announcements", json={"title": "t", "body": "b", "publish_at": 17, "expires_at": None})
+    assert_problem(reply, 422, "validation_failed")

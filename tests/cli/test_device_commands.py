@@ -9,6 +9,7 @@ from devices.command_results import parse_devicecmd
 from devices.commands import user_update_command
 from devices.wire import decode_body
 from engine.terminals.registry import create_device
+from tests.support.terminals import put_on_terminal
 
 
 def test_cli_handshakes_punches_and_applies_commands(iclock):
@@ -42,7 +43,8 @@ def test_cli_fails_cleanly_when_never_authorised(iclock):
 
 def test_simulate_against_the_live_app_then_check_silent(demo_org, session_factory, live_app, database_url):
     with session_factory() as session:
-        create_device(session=session, sn="CLI001", name="CLI")
+        create_device(session=session, sn="CLI001", name="CLI", allowed_networks=["127.0.0.0/8"])
+        put_on_terminal(session, "CLI001", "100059150")
     runner = CliRunner()
     simulated = runner.invoke(main, ["device", "simulate", "--url", live_app.url, "--sn", "CLI001",
                                      "--pins", "100059150", "--punches", "2", "--polls", "1", "--delay", "0"],

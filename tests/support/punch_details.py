@@ -37,7 +37,8 @@ def seed_detailed_punches(session_factory, day: date, code: str = EMPLOYEE1) -> 
         employee = session.scalar(select(Employee).where(Employee.code == code))
         hr = session.scalars(select(Employee).join(EmployeeRole).where(EmployeeRole.role == "hr")).first()
         site = create_site(session=session, name=feature["properties"]["name"], geometry=feature["geometry"])
-        device = create_device(session=session, sn="MOCOPS0001", name="MOC-OPS", site_id=site.id)
+        device = create_device(session=session, sn="MOCOPS0001", name="MOC-OPS", site_id=site.id,
+                               allowed_networks=["127.0.0.1/32"])
         at = datetime.combine(day, time(8, 41, 7), BANGKOK)
         gps = Punch(employee_id=employee.id, direction="in", source="gps", recorded_at=at, effective_at=at,
                     offline=False, latitude=inside.y, longitude=inside.x, accuracy_m=25.0, is_mock=False,

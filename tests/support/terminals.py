@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from devices.simulator import SimulatedDevice
-from engine.models import Employee, ProfilePhoto
+from engine.models import Device, DeviceEnrollment, Employee, ProfilePhoto
 
 EMP1, EMP2, EMP3 = "100059150", "100059151", "100059152"
 
@@ -41,3 +41,30 @@ def drain(device: SimulatedDevice, polls: int = 10) -> list:
             return results
         results += batch
     raise AssertionError("the server kept sending commands")
+
+
+def put_on_terminal(session, sn: str, *codes: str) -> None:
+    """Record the employees as enrolled on terminal `sn` (as if their USERINFO had come back OK); commits."""
+    device = session.scalar(select(Device).where(Device.sn == sn))
+    for employee in session.scalars(select(Employee).where(Employee.code.in_(codes))):
+        session.add(DeviceEnrollment(device_id=device.id, employee_id=employee.id, state="enrolled", reason=""))
+    session.commit()
+
+
+def make_terminal(session, *, sn: str, name: str, **fields) -> Device:
+    """Register a terminal on 10.0.0.0/24 at a site of its own (or `site_id`) where every employee existing now
+    works; commits."""
+    from engine.models import Site, SiteEmployee
+    from engine.terminals.registry import create_device
+    from geo import load_demo_site_geojson
+
+    site_id = fields.pop("site_id", None)
+    if site_id is None:
+        site = Site(name=f"site of {sn}", geometry=load_demo_site_geojson()["geometry"])
+        session.add(site)
+        session.flush()
+        session.add_all([SiteEmployee(site_id=site.id, employee_id=employee_id)
+                         for employee_id in session.scalars(select(Employee.id))])
+        site_id = site.id
+    return create_device(session=session, sn=sn, name=name, site_id=site_id,
+                         allowed_networks=fields.pop("allowed_networks", ["10.0.0.0/24"]), **fields)

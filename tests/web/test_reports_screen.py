@@ -97,3 +97,49 @@ def test_problems_are_pages_in_thai(live_app, signed_in):
     assert reversed_range.status_code == 422 and 'data-problem-code="range_reversed"' in reversed_range.text
     refused = signed_in("supervisor")[0].get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
     assert refused.status_code == 403 and 'data-problem-code="report_forbidden"' in refused.text
+
+
+REAL_REPORTS = ("overtime", "offsite", "missed-punch", "attendance-summary", "attendance-grid", "daily-record",
+                "overtime-claim")
+
+
+@pytest.mark.parametrize("who", ["hr", "supervisor"])
+def test_every_report_opens_on_screen_and_downloads_each_format(live_app, signed_in, who):
+    from engine.reports.registry import REPORTS
+
+    assert set(REAL_REPORTS) <= set(REPORTS)
+    client, _ = signed_in(who)
+    listing = client.get(f"{live_app.url}/reports").text
+    for name in REAL_REPORTS:
+        assert f'href="/reports/{name}"' in listing
+        page = client.get(f"{live_app.url}/reports/{name}")
+        assert page.status_code == 200, (name, page.text[-2000:])
+        assert 'id="report-table"' in page.text
+        for fmt in ("csv", "xlsx", "pdf"):
+            link = re.search(rf'href="([^"]+/file\?[^"]*format={fmt}[^"]*)"', page.text) or \
+                re.search(rf'href="(/reports/{name}/file\?format={fmt}[^"]*)"', page.text)
+            if link is None:   # a large one: a job form instead
+                assert f'value="{fmt}"' in page.text
+                continue
+            reply = client.get(urljoin(live_app.url, link.group(1).replace("&amp;", "&")))
+            assert reply.status_code == 200, (name, fmt, reply.text[-1000:])
+            assert reply.headers["Content-Disposition"].startswith("attachment")
+            if fmt == "csv":
+                assert reply.content.startswith(b"\xef\xbb\xbf")
+            elif fmt == "xlsx":
+                openpyxl.load_workbook(io.BytesIO(reply.content))
+            else:
+                assert reply.content.startswith(b"%PDF")
+
+
+def test_the_summary_on_screen_shows_each_units_subtotal(live_app, signed_in, session_factory):
+    from tests.support.web_month import seed_known_month
+
+    known = seed_known_month(session_factory)
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/attendance-summary?month={known.month.year:04d}-{known.month.month:02d}")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr( class=\"subtotal\")?>", page.text)
+    assert any(rows) and rows.count(' class="subtotal"') >= 1
+    count = int(re.search(r"จาก (\d+)", page.text).group(1))
+    assert len(rows) - 2 == count + rows.count(' class="subtotal"')   # headings, employees, subtotals, total

@@ -167,12 +167,6 @@ def test_the_calendar_marks_approved_overtime_and_a_waiting_request(live_app, si
 
 
 def test_ending_my_delegation_takes_the_acting_approvers_tasks_away(live_app, signed_in):
-    import pytest
-
-    from engine.workflow import delegation
-
-    if not hasattr(delegation, "end_delegation"):
-        pytest.skip("end_delegation arrives with issue 11 (separation of duties)")
     client, _ = signed_in("employee1")
     _file_overtime(client, live_app.url, next_weekday())
     boss, _ = signed_in("supervisor")

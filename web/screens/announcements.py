@@ -89,7 +89,7 @@ def new_announcement(viewer: Viewer):
 
 @bp.route("/announcements", methods=["POST"])
 @signed_in
-def publish(viewer: Viewer):
+def post_announcement(viewer: Viewer):
     _publisher(viewer)
     try:
         publish_announcement(session=viewer.db, author=viewer.employee, draft=_draft(viewer))

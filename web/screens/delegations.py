@@ -6,7 +6,6 @@ back beside their field.
 """
 from __future__ import annotations
 
-import inspect
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -32,18 +31,10 @@ FIELD_OF_CODE = {
 NOTICES = {"saved": _l("The acting approver was named."), "ended": _l("The delegation was ended.")}
 
 
-def _today_if_asked(viewer: Viewer) -> dict:
-    """Issue 11 (separation of duties) gives `set_delegation` a `today` it refuses past starts against;
-    passed when the engine asks for it, so this screen works before and after that lands."""
-    if "today" in inspect.signature(set_delegation).parameters:
-        return {"today": local_today(viewer.settings)}
-    return {}
-
-
 def _row(viewer: Viewer, delegation, other_id: int) -> dict:
     """A delegation with the other person in it (the acting approver, or the one I act for)."""
     return {"id": delegation.id, "person": viewer.db.get(Employee, other_id), "starts_on": delegation.starts_on,
-            "ends_on": delegation.ends_on, "ended": getattr(delegation, "ended_at", None) is not None}
+            "ends_on": delegation.ends_on, "ended": delegation.ended_at is not None}
 
 
 def _page(viewer: Viewer, *, values: dict, errors: dict, status: int = 200):
@@ -54,7 +45,6 @@ def _page(viewer: Viewer, *, values: dict, errors: dict, status: int = 200):
                          given=[_row(viewer, d, d.delegate_id) for d in rows if d.delegator_id == viewer.employee.id],
                          received=[_row(viewer, d, d.delegator_id) for d in rows if d.delegate_id == viewer.employee.id],
                          notice=NOTICES.get(request.args.get("notice", "")),
-                         can_end=hasattr(delegations_service, "end_delegation"),
                          date_example=short_date(today))
 
 
@@ -75,7 +65,7 @@ def delegations(viewer: Viewer):
     if not errors:
         try:
             set_delegation(session=viewer.db, delegator=viewer.employee, delegate_code=values["delegate_code"],
-                           starts_on=days["starts_on"], ends_on=days["ends_on"], **_today_if_asked(viewer))
+                           starts_on=days["starts_on"], ends_on=days["ends_on"], today=local_today(viewer.settings))
             return redirect(url_for("web.delegations", notice="saved"), 303)
         except DomainError as error:
             if error.code not in FIELD_OF_CODE:

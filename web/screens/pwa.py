@@ -19,14 +19,14 @@ from web.blueprint import bp
 
 # Precached at install, so the offline page draws with its styles and the next start is fast: these, and
 # every ES module of ours under static/js/ (a module's relative imports must be there offline too).
-APP_SHELL_FILES = ("css/app.css", "vendor/htmx.org/htmx.min.js", "icons/icon.svg", "icons/icon-192.png",
-                   "icons/favicon-32.png")
+APP_SHELL_FILES = ("css/app.css", "vendor/htmx.org/htmx.min.js", "vendor/idb/idb.js", "icons/icon.svg",
+                   "icons/icon-192.png", "icons/favicon-32.png")
 
 
 def app_shell() -> list[str]:
     modules = sorted(path.relative_to(STATIC_DIR).as_posix() for path in (STATIC_DIR / "js").glob("*.js"))
     return [*APP_SHELL_FILES, *modules]
-SERVICE_WORKER_PARTS = ("sw/shell.js", "sw/offline_page.js", "sw/push.js")
+SERVICE_WORKER_PARTS = ("sw/shell.js", "sw/offline_page.js", "sw/push.js", "sw/punch_outbox.js")
 CACHE_PREFIX = "opsta-shell-"
 ICON_SIZES = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
               ("icons/maskable-512.png", "512x512", "maskable"))

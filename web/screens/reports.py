@@ -23,6 +23,7 @@ from engine.directory.service import list_units
 from engine.errors import InvalidInput
 from engine.reports.filters import parse_filters
 from engine.reports.formats import FILE_FORMATS, render
+from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import Wording
 from engine.reports.jobs import (filters_of, report_file, report_job, runs_in_background, send_report_job,
                                  start_report_job)
@@ -115,12 +116,15 @@ def _query(filters: Filters, entry: ReportEntry) -> dict:
     return fields
 
 
-def _months(today: date, wording: Wording) -> list[tuple[str, str]]:
-    """The last two years of months, newest first, labelled as the page reads them (BE in Thai)."""
+def _months(today: date, chosen: date, wording: Wording) -> list[tuple[str, str]]:
+    """The last two years of months, newest first, and the chosen one if older, labelled as the page reads
+    them (BE in Thai)."""
     months, year, month = [], today.year, today.month
     for _ in range(MONTHS_OFFERED):
         months.append((f"{year:04d}-{month:02d}", wording.month_title(year, month)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    if f"{chosen:%Y-%m}" not in dict(months):
+        months.append((f"{chosen:%Y-%m}", wording.month_title(chosen.year, chosen.month)))
     return months
 
 
@@ -154,9 +158,13 @@ def report(viewer: Viewer, name: str):
     wording = Wording(page_language(), viewer.settings.timezone)
     filters = _filters(entry, request.args, today)
     table = _build(viewer, name, filters)
-    pages = max(1, ceil(len(table.rows) / PAGE_SIZE))
+    # Pages of lines: the rows with each group's subtotal after its last row, as in the files.
+    lines = list(body_rows(table))
+    pages = max(1, ceil(len(lines) / PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    shown = table.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    shown = lines[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    before = sum(1 for _, subtotal in lines[:(page - 1) * PAGE_SIZE] if not subtotal)
+    shown_rows = sum(1 for _, subtotal in shown if not subtotal)
     query = _query(filters, entry)
     downloads = [{"format": fmt, "label": FORMAT_LABELS[fmt],
                   "background": runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt,
@@ -166,15 +174,15 @@ def report(viewer: Viewer, name: str):
         "reports/report.html", fragment="reports/_table.html", entry=entry, filters=filters, query=query,
         title=wording.text(table.title), period=wording.period(filters), organisation=table.organisation,
         headings=wording.headings(table.columns), kinds=[column.kind for column in table.columns],
-        rows=[[wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns]
-              for row in shown],
+        rows=[([wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns], subtotal)
+              for row, subtotal in shown],
         totals=([wording.cell(table.totals.get(column.key), column.kind, grouped=True) for column in table.columns]
                 if table.totals is not None and page == pages else None),
         legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
-        count=len(table.rows), page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1 if shown else 0,
-        last=(page - 1) * PAGE_SIZE + len(shown),
+        count=len(table.rows), page=page, pages=pages, first=before + 1 if shown_rows else before,
+        last=before + shown_rows,
         page_url=lambda number: url_for("web.report", name=name, **query, page=number),
-        months=_months(today, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
+        months=_months(today, filters.start, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
                                                                         entry.statuses],
         downloads=downloads, form=request.args)
 

@@ -14,6 +14,7 @@ import fontpkg_sarabun
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML
 
+from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording
 from engine.reports.table import ReportTable
 
@@ -57,7 +58,7 @@ def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | 
         printed = f"{wording.text(PRINTED)} {wording.short_date(local.date())} {local:%H:%M}"
     return _environment.get_template("report.html").render(
         language=wording.language, title=wording.text(table.title), organisation=table.organisation,
-        period=wording.period(table.filters), columns=columns, rows=(cells(row) for row in table.rows),
+        period=wording.period(table.filters), columns=columns, rows=((cells(row), subtotal) for row, subtotal in body_rows(table)),
         totals=cells(table.totals) if table.totals is not None else None,
         legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
         signatures=[wording.text(line) for line in table.signatures],

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import NO, SIGNATURE, YES, Wording
 from engine.reports.table import Cell, Column, ReportTable
 
@@ -107,11 +108,14 @@ def render_xlsx(table: ReportTable, wording: Wording, *, progress=None) -> bytes
         sheet.write_string(HEADING_ROW, col, heading, formats.heading)
     row_number = HEADING_ROW
     total = len(table.rows)
-    for done, row in enumerate(table.rows, start=1):
+    done = 0
+    for row, subtotal in body_rows(table):
         row_number += 1
+        cell_formats = formats.totals if subtotal else formats.cells
         for col, column in enumerate(table.columns):
-            _write_cell(sheet, row_number, col, row.get(column.key), formats.cells[col], wording)
-        if progress is not None and done % 2000 == 0:
+            _write_cell(sheet, row_number, col, row.get(column.key), cell_formats[col], wording)
+        done += not subtotal
+        if progress is not None and not subtotal and done % 2000 == 0:
             progress(done, total)
     if table.totals is not None:
         row_number += 1

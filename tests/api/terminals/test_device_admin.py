@@ -9,15 +9,18 @@ from tests.support.terminals import EMP1
 PROBLEM = "application/problem+json"
 
 
-def test_device_admin_and_admin_manage_devices_employees_may_not(api, demo_org, device_admin):
-    created = device_admin.post("/api/devices", json={"sn": "ADM001", "name": "MOC-OPS"})
+def test_admin_registers_device_admin_manages_employees_may_not(api, demo_org, device_admin):
+    admin = api.login("admin")
+    created = admin.post("/api/devices", json={"sn": "ADM001", "name": "MOC-OPS", "allowed_networks": ["10.1.2.3"]})
     assert created.status_code == 201, created.text
     body = created.json()
     assert (body["timezone"], body["codec"], body["enabled"]) == ("Asia/Bangkok", "utf-8", True)
     assert body["state_map"] == {"0": "in", "1": "out"} and body["timezone_format"] == "minutes"
     assert body["last_seen_at"] is None and body["pending_commands"] == []
+    assert body["allowed_networks"] == ["10.1.2.3/32"]
 
-    admin = api.login("admin")
+    renamed = device_admin.put("/api/devices/ADM001", json={"name": "MOC-OPS-0"})
+    assert renamed.status_code == 200 and renamed.json()["name"] == "MOC-OPS-0"
     changed = admin.put("/api/devices/ADM001", json={"name": "MOC-OPS-1", "state_map": {"0": "in", "1": "out",
                                                                                          "4": "in"}})
     assert changed.status_code == 200 and changed.json()["name"] == "MOC-OPS-1"
@@ -25,7 +28,9 @@ def test_device_admin_and_admin_manage_devices_employees_may_not(api, demo_org, 
     assert [d["sn"] for d in admin.get("/api/devices").json()["items"]] == ["ADM001"]
 
     employee = api.login("employee1")
-    for reply in (employee.get("/api/devices"), employee.post("/api/devices", json={"sn": "X1", "name": "x"}),
+    new = {"sn": "X1", "name": "x", "allowed_networks": ["10.0.0.9"]}
+    for reply in (employee.get("/api/devices"), employee.post("/api/devices", json=new),
+                  device_admin.post("/api/devices", json=new),
                   employee.post("/api/devices/ADM001/enroll", json={}),
                   employee.get("/api/unauthorized-devices")):
         assert reply.status_code == 403 and reply.headers["Content-Type"].startswith(PROBLEM)
@@ -33,7 +38,9 @@ def test_device_admin_and_admin_manage_devices_employees_may_not(api, demo_org, 
 
 
 def test_bad_device_input_is_a_problem(api, demo_org, device_admin):
-    device_admin.post("/api/devices", json={"sn": "BAD001", "name": "one"})
+    admin = api.login("admin")
+    here = {"allowed_networks": ["10.0.0.0/24"]}
+    admin.post("/api/devices", json={"sn": "BAD001", "name": "one", **here})
     cases = [
         ({"sn": "BAD002", "name": "x", "timezone": "Mars/Olympus"}, 422, "timezone_invalid"),
         ({"sn": "BAD002", "name": "x", "codec": "klingon-8"}, 422, "codec_invalid"),
@@ -43,9 +50,12 @@ def test_bad_device_input_is_a_problem(api, demo_org, device_admin):
         ({"sn": "BAD002", "name": "x", "site_id": 424242}, 422, "site_not_found"),
         ({"sn": "BAD002"}, 422, "validation_failed"),
         ({"sn": "BAD001", "name": "again"}, 409, "device_exists"),
+        ({"sn": "BAD002", "name": "x", "allowed_networks": ["10.0.0.0/33"]}, 422, "networks_invalid"),
+        ({"sn": "BAD002", "name": "x", "allowed_networks": ["0.0.0.0/0"]}, 422, "network_too_wide"),
+        ({"sn": "BAD002", "name": "x", "allowed_networks": []}, 422, "validation_failed"),
     ]
     for body, status, code in cases:
-        reply = device_admin.post("/api/devices", json=body)
+        reply = admin.post("/api/devices", json={**here, **body})
         assert (reply.status_code, reply.json()["code"]) == (status, code), (body, reply.text)
         assert reply.headers["Content-Type"].startswith(PROBLEM)
     assert device_admin.put("/api/devices/BAD001", json={"timezone_format": "weeks"}).status_code == 422
@@ -59,7 +69,7 @@ def test_bad_device_input_is_a_problem(api, demo_org, device_admin):
 
 
 def test_a_terminal_punch_in_the_calendar_and_punch_detail(api, register, simulator, moc_site):
-    register("CAL001", name="MOC-OPS", site_id=moc_site["id"])
+    register("CAL001", name="MOC-OPS", site_id=moc_site["id"], pins=(EMP1,))
     device = simulator("CAL001")
     device.start()
     device.punch(pin=EMP1, state=0, verify=15, at=datetime(2026, 9, 1, 8, 45))

@@ -12,8 +12,9 @@ def by_code(overview: dict) -> dict:
     return {item["employee"]["code"]: (state, item) for state, items in overview.items() for item in items}
 
 
-def test_enroll_puts_users_and_photos_on_the_device(api, register, simulator, device_admin, session_factory):
-    register("EN0001", name="MOC-OPS")
+def test_enroll_puts_users_and_photos_on_the_device(api, register, simulator, device_admin, session_factory,
+                                                    office):
+    register("EN0001", name="MOC-OPS", site_id=office["id"])
     photo = jpeg((200, 120, 90))
     with session_factory() as s:
         set_profile_photo(s, EMP1, photo)
@@ -21,7 +22,7 @@ def test_enroll_puts_users_and_photos_on_the_device(api, register, simulator, de
     reply = device_admin.post("/api/devices/EN0001/enroll", json={"codes": [EMP1, EMP2, "99999"]})
     assert reply.status_code == 202, reply.text
     assert reply.json() == {"queued": [EMP1, EMP2], "no_photo": [EMP2], "unknown": ["99999"], "inactive": [],
-                            "invalid_pin": [], "commands": 3}
+                            "invalid_pin": [], "not_at_site": [], "commands": 3}
     pending = by_code(device_admin.get("/api/devices/EN0001/enrollment").json())
     assert {code: state for code, (state, _) in pending.items()} == {EMP1: "pending", EMP2: "pending"}
     shown = device_admin.get("/api/devices/EN0001").json()
@@ -45,8 +46,8 @@ def test_enroll_puts_users_and_photos_on_the_device(api, register, simulator, de
     assert {c["state"] for c in commands} == {"succeeded"} and {c["polls"] for c in commands} == {1}
 
 
-def test_a_photo_travels_alone_in_its_own_poll(api, register, simulator, device_admin, session_factory):
-    register("EN0002")
+def test_a_photo_travels_alone_in_its_own_poll(api, register, simulator, device_admin, session_factory, office):
+    register("EN0002", site_id=office["id"])
     with session_factory() as s:
         set_profile_photo(s, EMP1, jpeg((10, 20, 30)))
         set_profile_photo(s, EMP3, jpeg((30, 20, 10)))
@@ -63,8 +64,8 @@ def test_a_photo_travels_alone_in_its_own_poll(api, register, simulator, device_
 
 
 def test_a_failed_command_marks_the_enrollment_failed_with_the_reason(api, register, simulator, device_admin,
-                                                                      session_factory):
-    register("EN0003")
+                                                                      session_factory, office):
+    register("EN0003", site_id=office["id"])
     with session_factory() as s:
         set_profile_photo(s, EMP1, jpeg((1, 2, 3)))
     device_admin.post("/api/devices/EN0003/enroll", json={"codes": [EMP1]})
@@ -85,9 +86,9 @@ def test_a_failed_command_marks_the_enrollment_failed_with_the_reason(api, regis
 
 
 def test_a_photo_change_queues_a_re_enroll_on_the_employees_devices(api, register, simulator, device_admin,
-                                                                    session_factory, moc_site):
-    register("PC0001", name="MOC-OPS", site_id=moc_site["id"])
-    register("PC0002", name="MOC-OPS-2", site_id=moc_site["id"])
+                                                                    session_factory, office):
+    register("PC0001", name="MOC-OPS", site_id=office["id"])
+    register("PC0002", name="MOC-OPS-2", site_id=office["id"])
     register("PC0003", name="ELSEWHERE")
     with session_factory() as s:
         set_profile_photo(s, EMP1, jpeg((50, 50, 50)))
@@ -115,23 +116,32 @@ def test_a_photo_change_queues_a_re_enroll_on_the_employees_devices(api, registe
     assert by_code(device_admin.get("/api/devices/PC0001/enrollment").json())[EMP1][0] == "enrolled"
 
 
-def test_devices_of_an_employee_include_sites_where_they_punched(api, register, session_factory, moc_site):
+def test_an_employees_devices_are_those_of_the_sites_they_belong_to_not_where_they_punched(
+        api, register, session_factory, admin, moc_site, other_site):
     register("ST0001", site_id=moc_site["id"])
-    register("ST0002")
+    register("ST0002", site_id=other_site["id"])
+    register("ST0003")
     punch = api.login("employee3").post("/api/punches", json={"direction": "in", "latitude": 13.8618,
                                                                 "longitude": 100.5127, "accuracy_m": 10})
     assert punch.status_code == 201 and punch.json()["site"]["id"] == moc_site["id"], punch.text
     with session_factory() as s:
         employee = s.scalar(select(Employee).where(Employee.code == EMP3))
-        assert [d.sn for d in employee_devices(session=s, employee=employee)] == ["ST0001"]
+        assert employee_devices(session=s, employee=employee) == []  # a punch there makes nobody a member
+    admin.put(f"/api/sites/{moc_site['id']}/members", json={"unit_codes": ["ICT"]})
+    admin.put(f"/api/sites/{other_site['id']}/members", json={"employee_codes": [EMP3]})
+    members = admin.get(f"/api/sites/{other_site['id']}/members").json()
+    assert [e["code"] for e in members["employees"]] == [EMP3] and members["units"] == []
+    with session_factory() as s:
+        employee = s.scalar(select(Employee).where(Employee.code == EMP3))
+        assert [d.sn for d in employee_devices(session=s, employee=employee)] == ["ST0001", "ST0002"]
         set_profile_photo(s, EMP3, jpeg((5, 5, 5)))
-        assert [d.sn for d in profile_photo_changed(session=s, employee=employee)] == ["ST0001"]
+        assert [d.sn for d in profile_photo_changed(session=s, employee=employee)] == ["ST0001", "ST0002"]
         s.commit()
 
 
 def test_deactivating_an_employee_takes_them_off_the_device(api, register, simulator, device_admin,
-                                                            session_factory):
-    register("DA0001")
+                                                            session_factory, office):
+    register("DA0001", site_id=office["id"])
     device_admin.post("/api/devices/DA0001/enroll", json={"codes": [EMP2, EMP3]})
     device = simulator("DA0001")
     device.handshake()

@@ -67,7 +67,7 @@ def test_unknown_or_disabled_serial_gets_401_and_is_recorded(api, register, simu
 
 
 def test_punches_in_a_non_utc_zone_land_at_the_right_instant(api, register, simulator):
-    register("IN0001", name="DELHI-1", timezone="Asia/Kolkata")
+    register("IN0001", pins=(EMP1, EMP2), name="DELHI-1", timezone="Asia/Kolkata")
     device = simulator("IN0001", tz="Asia/Kolkata")
     device.start()
     device.punch(pin=EMP1, state=0, at=datetime(2026, 9, 1, 8, 45))
@@ -83,7 +83,7 @@ def test_punches_in_a_non_utc_zone_land_at_the_right_instant(api, register, simu
 
 
 def test_a_resent_batch_creates_nothing_twice(api, register, simulator, session_factory):
-    register("RS0001")
+    register("RS0001", pins=(EMP1, EMP2))
     device = simulator("RS0001")
     device.start()
     for minute in range(5):
@@ -103,7 +103,7 @@ def test_a_database_error_answers_non_200_and_the_resend_is_stored(api, register
                                                                   monkeypatch):
     import engine.terminals.ingest as ingest
 
-    register("DB0001")
+    register("DB0001", pins=(EMP1, EMP2))
     device = simulator("DB0001")
     device.start()
     original = ingest._store_attlog_once
@@ -124,7 +124,7 @@ def test_a_database_error_answers_non_200_and_the_resend_is_stored(api, register
 
 def test_unknown_pin_and_malformed_lines_are_kept_while_good_lines_are_stored(api, register, device_admin,
                                                                              session_factory):
-    register("UM0001", state_map={"0": "in", "1": "out", "4": "in"})
+    register("UM0001", pins=(EMP1, EMP2), state_map={"0": "in", "1": "out", "4": "in"})
     body = "\r\n".join([
         f"{EMP1}\t2026-09-04 08:40:00\t0\t15\t0\t0\t0",
         "99999\t2026-09-04 08:41:00\t0\t15\t0\t0\t0",       # unknown PIN
@@ -165,7 +165,7 @@ def test_other_tables_are_answered_ok_and_unsupported_ones_kept(api, register, d
 
 
 def test_gbk_device_codec_reads_and_answers_in_that_codec(api, register, simulator, device_admin, session_factory):
-    register("GB0001", codec="gb18030")
+    register("GB0001", pins=(EMP1, EMP2), codec="gb18030")
     device = simulator("GB0001", codec="gb18030")
     device.start()
     device.punch(pin=EMP1, at=datetime(2026, 9, 7, 8, 30))
@@ -176,7 +176,7 @@ def test_gbk_device_codec_reads_and_answers_in_that_codec(api, register, simulat
 
 def test_resync_queues_attlog_query_and_the_reposted_punches_are_not_duplicated(api, register, simulator,
                                                                                 device_admin, session_factory):
-    register("SY0001")
+    register("SY0001", pins=(EMP1, EMP2))
     device = simulator("SY0001")
     device.start()
     for day in (1, 2, 3):
@@ -212,7 +212,7 @@ def test_devicecmd_for_another_devices_command_changes_nothing(api, register, si
 
 def test_the_punch_keeps_device_pin_wall_clock_and_verify_type(api, register, simulator, session_factory):
     """The device wall clock and PIN are kept on the punch as the dedupe key."""
-    register("KY0001", timezone="Asia/Tokyo")
+    register("KY0001", pins=(EMP1, EMP2), timezone="Asia/Tokyo")
     device = simulator("KY0001", tz="Asia/Tokyo")
     device.start()
     device.punch(pin=EMP1, at=datetime(2026, 9, 8, 9, 0, 5), verify=1)
@@ -230,7 +230,7 @@ def test_terminals_posting_at_once_keep_every_ledger_chain_intact(api, register,
 
     sns = ["CC0001", "CC0002", "CC0003"]
     for sn in sns:
-        register(sn)
+        register(sn, pins=(EMP1, EMP2))
 
     def push(sn: str) -> None:
         device = simulator(sn)
@@ -253,7 +253,7 @@ def test_terminals_posting_at_once_keep_every_ledger_chain_intact(api, register,
 
 
 def test_a_nul_in_a_pin_keeps_the_line_for_review_and_stores_the_rest(api, register, device_admin, session_factory):
-    register("NUL001")
+    register("NUL001", pins=(EMP1, EMP2))
     body = f"{EMP1}\t2026-09-01 08:45:00\t0\t15\n1000\x005\t2026-09-01 08:46:00\t0\t15\n"
     reply = requests.post(f"{api.base_url}/iclock/cdata?SN=NUL001&table=ATTLOG", data=body.encode())
     assert (reply.status_code, reply.text) == (200, "OK")

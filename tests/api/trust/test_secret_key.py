@@ -13,6 +13,8 @@ from tests.support.http_browser import browser, csrf_token_of
 from tests.support.live_server import serving
 from tests.support.settings import make_settings
 
+# Any server database (not the embedded SQLite): the app refuses before it ever connects.
+SERVER_DATABASE = "postgresql+psycopg://opsta@127.0.0.1:1/never_reached"
 OLD_KEY = "old-key-" + "a1b2c3d4" * 5
 NEW_KEY = "new-key-" + "e5f6a7b8" * 5
 
@@ -31,19 +33,19 @@ def env_example_secret() -> str:
     ("change-me-to-a-long-random-string", "is a published placeholder"),
     ("please-change-me-please-change-me-please", "is a published placeholder"),
 ])
-def test_app_refuses_to_start_with_an_empty_short_or_published_secret(database_url, key, why):
+def test_app_refuses_to_start_with_an_empty_short_or_published_secret(key, why):
     with pytest.raises(RuntimeError, match=f"OPSTA_SECRET_KEY {why}") as refused:
-        create_app(make_settings(database_url, secret_key=key))
+        create_app(make_settings(SERVER_DATABASE, secret_key=key))
     assert key.strip() == "" or key not in str(refused.value)  # the message never repeats the secret
 
 
-def test_app_refuses_to_start_with_a_published_previous_key(database_url):
+def test_app_refuses_to_start_with_a_published_previous_key():
     with pytest.raises(RuntimeError, match="OPSTA_PREVIOUS_SECRET_KEYS is a published placeholder"):
-        create_app(make_settings(database_url, secret_key=NEW_KEY, previous_secret_keys="dev-insecure-change-me"))
+        create_app(make_settings(SERVER_DATABASE, secret_key=NEW_KEY, previous_secret_keys="dev-insecure-change-me"))
 
 
-def test_gunicorn_entry_point_refuses_the_env_example_secret(database_url, tmp_path):
-    env = {**os.environ, "OPSTA_DATABASE_URL": database_url, "OPSTA_SECRET_KEY": env_example_secret(),
+def test_gunicorn_entry_point_refuses_the_env_example_secret(tmp_path):
+    env = {**os.environ, "OPSTA_DATABASE_URL": SERVER_DATABASE, "OPSTA_SECRET_KEY": env_example_secret(),
            "OPSTA_DATA_DIR": str(tmp_path), "PYTHONPATH": str(PROJECT_ROOT)}
     result = subprocess.run([sys.executable, "-c", "import api.wsgi"], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)

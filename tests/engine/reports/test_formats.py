@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 from datetime import date, datetime, time
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -192,3 +193,29 @@ def test_file_names_follow_the_period():
     assert render(table, "csv", "th")[2] == "overtime-2021-10-05.csv"
     table.filters = replace(table.filters, start=date(2021, 10, 5), end=date(2021, 11, 4))
     assert render(table, "csv", "th")[2] == "overtime-2021-10-05_2021-11-04.csv"
+
+
+def _grouped_table():
+    """Two employees' overtime, each followed by their subtotal (the reports' group_by / group_totals)."""
+    table = overtime_table(4)
+    for number, row in enumerate(table.rows):
+        row["employee_code"] = "A" if number < 2 else "B"
+    table.group_by = "employee_code"
+    table.group_totals = {"A": {"employee_name": "รวม A", "amount": Decimal("2350.00")},
+                          "B": {"employee_name": "รวม B", "amount": Decimal("2350.00")}}
+    return table
+
+
+def test_group_subtotals_follow_each_group_in_csv_and_xlsx():
+    rows = list(csv.reader(io.StringIO(render(_grouped_table(), "csv", "th").content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [THAI_NAMES[0], THAI_NAMES[1], "รวม A", THAI_NAMES[2], THAI_NAMES[3],
+                                            "รวม B", "รวม"]
+    sheet = openpyxl.load_workbook(io.BytesIO(render(_grouped_table(), "xlsx", "th").content)).worksheets[0]
+    assert sheet["B6"].value == "รวม A" and sheet["B6"].font.b and not sheet["B5"].font.b
+    assert sheet["H6"].value == 2350
+
+
+def test_a_rendered_report_unpacks_and_names_its_parts():
+    rendered = render(overtime_table(), "csv", "th")
+    body, content_type, name = rendered
+    assert (body, content_type, name) == (rendered.content, rendered.media_type, rendered.filename)

@@ -5,11 +5,12 @@ from devices.command_queue import parse_command_reply
 from engine.db import utcnow
 from engine.terminals import terminal
 from engine.terminals.queue import open_commands, queue_command
-from engine.terminals.registry import create_device
+from tests.support.terminals import make_terminal
+
 
 
 def test_unanswered_command_is_resent_then_failed(db_session, settings):
-    device = create_device(session=db_session, sn="RQ0001", name="resend")
+    device = make_terminal(db_session, sn="RQ0001", name="resend")
     command = queue_command(session=db_session, device=device, kind="other", command="CHECK", now=utcnow())
     db_session.commit()
     start = utcnow()

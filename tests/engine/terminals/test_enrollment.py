@@ -7,8 +7,7 @@ from devices.command_queue import parse_command_reply
 from engine.models import DeviceEnrollment
 from engine.terminals import terminal
 from engine.terminals.enrollment import employee_deactivated, enroll_employees
-from engine.terminals.registry import create_device
-from tests.support.terminals import jpeg, set_profile_photo
+from tests.support.terminals import jpeg, make_terminal, set_profile_photo
 
 NOW = datetime(2026, 9, 1, 3, 0, tzinfo=timezone.utc)
 
@@ -35,7 +34,7 @@ def state(session, employee) -> tuple[str, str]:
 def test_enrolled_once_the_user_and_the_photo_both_succeed(db_session, settings, add_employee):
     employee = add_employee("1001")
     set_profile_photo(db_session, "1001", jpeg((200, 120, 90)))
-    device = create_device(session=db_session, sn="ENR001", name="Gate")
+    device = make_terminal(db_session, sn="ENR001", name="Gate")
 
     report = enroll_employees(session=db_session, device=device, codes=["1001", "9999"])
     assert (report.queued, report.unknown, report.no_photo, report.commands) == (["1001"], ["9999"], [], 2)
@@ -50,7 +49,7 @@ def test_enrolled_once_the_user_and_the_photo_both_succeed(db_session, settings,
 def test_a_refused_photo_fails_the_enrollment_with_the_device_reason(db_session, settings, add_employee):
     employee = add_employee("1001")
     set_profile_photo(db_session, "1001", jpeg((200, 120, 90)))
-    device = create_device(session=db_session, sn="ENR002", name="Gate")
+    device = make_terminal(db_session, sn="ENR002", name="Gate")
     enroll_employees(session=db_session, device=device, codes=["1001"])
     user_info, photo = sorted(poll(db_session, settings, device))
 
@@ -63,7 +62,7 @@ def test_a_refused_photo_fails_the_enrollment_with_the_device_reason(db_session,
 def test_a_deactivated_employee_is_removed_even_when_the_device_no_longer_had_the_pin(
         db_session, settings, add_employee):
     employee = add_employee("1001")
-    device = create_device(session=db_session, sn="ENR003", name="Gate")
+    device = make_terminal(db_session, sn="ENR003", name="Gate")
     enroll_employees(session=db_session, device=device, codes=["1001"])
     [user_info] = poll(db_session, settings, device)
     answer(db_session, device, {user_info: 0})

@@ -3,3 +3,4 @@
 import './menu.js';
 import './install_hint.js';
 import './service_worker.js';
+import './punch_outbox.js';
