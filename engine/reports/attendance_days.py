@@ -1,7 +1,8 @@
 """Keep the attendance day projection (`attendance_days`, `overtime_worked`) true for a period, before a report
 reads it with SQL aggregates.
 
-A day is *fresh* when its row exists, is `final` and was judged under the current settings (`rules_key`).
+A day is *fresh* when its row exists, was judged under the current settings (`rules_key`) and is `final` (or was
+judged less than `NOT_FINAL_REUSE` ago).
 Triggers (migration 0011) delete the rows any change can affect, so everything else is re-evaluated
 here, with `engine.attendance.day_evaluation` (the calendar's own evaluation), in chunks of employees
 whose schedules, punches and approved off-site days are each read in one query per chunk.
@@ -12,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from engine.models import (ApprovalRequest, AttendanceDay, Employee, FaceVerific
 from engine.schedules.service import schedules_for_employees
 
 CHUNK = 500
+NOT_FINAL_REUSE = timedelta(seconds=60)
 
 
 def rules_key(settings: Settings) -> str:
@@ -40,14 +42,17 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
     """Evaluate every day from `start` to `end` of the employees `employee_ids` selects that is not fresh,
     and every overtime request on those days; commits. Returns the number of days evaluated."""
     rules = rules_key(settings)
-    scope = employee_ids.scalar_subquery() if hasattr(employee_ids, "scalar_subquery") else employee_ids
+    now = now or utcnow()
+    scope = employee_ids
+    # Fresh: final, or judged less than a minute ago (today's rows: a report a minute later need not judge
+    # 10,000 days again; any punch or decision since then deleted the row anyway).
+    is_fresh = and_(AttendanceDay.rules == rules,
+                    or_(AttendanceDay.final.is_(True), AttendanceDay.evaluated_at >= now - NOT_FINAL_REUSE))
     fresh_rows = (select(AttendanceDay.employee_id, AttendanceDay.day)
-                  .where(AttendanceDay.employee_id.in_(scope), AttendanceDay.day.between(start, end),
-                         AttendanceDay.final.is_(True), AttendanceDay.rules == rules))
+                  .where(AttendanceDay.employee_id.in_(scope), AttendanceDay.day.between(start, end), is_fresh))
     days_in_period = (end - start).days + 1
     counts = (select(AttendanceDay.employee_id, func.count().label("fresh"))
-              .where(AttendanceDay.employee_id.in_(scope), AttendanceDay.day.between(start, end),
-                     AttendanceDay.final.is_(True), AttendanceDay.rules == rules)
+              .where(AttendanceDay.employee_id.in_(scope), AttendanceDay.day.between(start, end), is_fresh)
               .group_by(AttendanceDay.employee_id).subquery())
     stale_employees = set(session.scalars(
         select(Employee.id).outerjoin(counts, counts.c.employee_id == Employee.id)
@@ -78,7 +83,6 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
             stale = sorted(forced[employee_id])
         by_span[(stale[0], stale[-1])].append(employee_id)
 
-    now = now or utcnow()
     evaluated = 0
     for (first, last), ids in by_span.items():
         for offset in range(0, len(ids), CHUNK):
@@ -115,13 +119,30 @@ def _evaluate_chunk(session: Session, settings: Settings, ids: list[int], first:
             request_ids = [row["request_id"] for row in overtime_rows]
             if request_ids:
                 session.execute(delete(OvertimeWorked).where(OvertimeWorked.request_id.in_(request_ids)))
-                session.execute(insert(OvertimeWorked), overtime_rows)
+                _insert_rows(session, OvertimeWorked.__table__, overtime_rows)
             if day_rows:
-                session.execute(insert(AttendanceDay), day_rows)
+                _insert_rows(session, AttendanceDay.__table__, day_rows)
     except IntegrityError:
         # Another report evaluated the same days at the same moment and committed first: its rows stand.
         return 0
     return len(day_rows)
+
+
+def _insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Many rows at once: COPY on PostgreSQL (a multi-row INSERT costs the driver more to parse than the server
+    to run, an executemany one statement a row), an executemany on SQLite. Never the ORM's bulk insert,
+    which splits rows by their NULLs into thousands of statements."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
 
 
 def _punches(session: Session, ids: list[int], first: date, last: date, tz: ZoneInfo) -> dict[int, list[TimedPunch]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.config import Settings
@@ -73,21 +73,35 @@ def _overtime_minutes(scope_ids, filters: Filters):
             .group_by(OvertimeWorked.employee_id).subquery("approved_overtime"))
 
 
-def _aggregate(session: Session, scope_ids, filters: Filters, keys: list):
-    """The figures grouped by `keys` (employee columns, the unit, or nothing for the grand total)."""
+COUNTED = [column.key for column in FIGURES if column.key != "overtime_hours"] + ["overtime"]
+
+
+def _summary(session: Session, scope_ids, filters: Filters):
+    """One statement, one pass over the projection: per employee (level 0), per unit (1) and in total (2),
+    from a CTE of one row per employee; rows in level, unit, code order."""
     days = (select(AttendanceDay.employee_id, *_figures(scope_ids, filters))
             .where(AttendanceDay.employee_id.in_(scope_ids), AttendanceDay.day.between(filters.start, filters.end))
             .group_by(AttendanceDay.employee_id).subquery("employee_days"))
     overtime = _overtime_minutes(scope_ids, filters)
-    sums = [cast(func.coalesce(func.sum(getattr(days.c, column.key)), 0), Integer).label(column.key)
-            for column in FIGURES if column.key != "overtime_hours"]
-    query = (select(*keys, *sums, cast(func.coalesce(func.sum(overtime.c.minutes), 0), Integer).label("overtime"))
-             .select_from(Employee).join(days, days.c.employee_id == Employee.id)
-             .outerjoin(overtime, overtime.c.employee_id == Employee.id)
-             .outerjoin(UNIT, UNIT.id == Employee.unit_id))
-    if keys:
-        query = query.group_by(*keys).order_by(*keys)
-    return session.execute(query)
+    per_employee = (
+        select(func.coalesce(UNIT.name_th, "").label("unit"), Employee.code.label("code"),
+               Employee.name_th.label("name_th"),
+               *(cast(func.coalesce(getattr(days.c, key), 0), Integer).label(key) for key in COUNTED[:-1]),
+               cast(func.coalesce(overtime.c.minutes, 0), Integer).label("overtime"))
+        .select_from(Employee).join(days, days.c.employee_id == Employee.id)
+        .outerjoin(overtime, overtime.c.employee_id == Employee.id)
+        .outerjoin(UNIT, UNIT.id == Employee.unit_id)).cte("per_employee")
+    figures = [per_employee.c[key] for key in COUNTED]
+
+    def sums():
+        return [cast(func.coalesce(func.sum(column), 0), Integer).label(column.key) for column in figures]
+
+    levels = union_all(
+        select(literal(0).label("level"), per_employee.c.unit, per_employee.c.code, per_employee.c.name_th, *figures),
+        select(literal(1), per_employee.c.unit, literal(""), literal(""), *sums()).group_by(per_employee.c.unit),
+        select(literal(2), literal(""), literal(""), literal(""), *sums()),
+    ).subquery("levels")
+    return session.execute(select(levels).order_by(levels.c.level, levels.c.unit, levels.c.code))
 
 
 def _figures_of(row) -> dict:
@@ -101,12 +115,13 @@ def build(*, session: Session, viewer: Employee, filters: Filters, settings: Set
     scope = report_scope(session=session, viewer=viewer, filters=filters)
     refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
                             start=filters.start, end=filters.end)
-    unit = func.coalesce(UNIT.name_th, "").label("unit")
-    rows = [{"employee_code": r.code, "employee_name": r.name_th, "unit": r.unit, **_figures_of(r)}
-            for r in _aggregate(session, scope.employee_ids, filters, [unit, Employee.code, Employee.name_th])]
-    group_totals = {r.unit: {"unit": r.unit, **_figures_of(r)}
-                    for r in _aggregate(session, scope.employee_ids, filters, [unit])}
-    [grand] = list(_aggregate(session, scope.employee_ids, filters, []))
-    return ReportTable(name=NAME, title=TITLE, filters=filters, columns=COLUMNS, rows=rows,
-                       totals=_figures_of(grand), group_by="unit", group_totals=group_totals,
+    rows, group_totals, totals = [], {}, None
+    for r in _summary(session, scope.employee_ids, filters):
+        if r.level == 0:
+            rows.append({"employee_code": r.code, "employee_name": r.name_th, "unit": r.unit, **_figures_of(r)})
+        elif r.level == 1:
+            group_totals[r.unit] = {"unit": r.unit, **_figures_of(r)}
+        else:
+            totals = _figures_of(r)
+    return ReportTable(name=NAME, title=TITLE, filters=filters, columns=COLUMNS, rows=rows, totals=totals, group_by="unit", group_totals=group_totals,
                        organisation=settings.organisation_name)
