@@ -187,16 +187,21 @@ def report(viewer: Viewer, name: str):
         downloads=downloads, form=request.args)
 
 
+def _file_asked(viewer: Viewer, name: str, values) -> tuple[str, Filters]:
+    """The format and filters of a file asked for (query or form), after the viewer's access is checked."""
+    _allowed(viewer)
+    entry = _entry(name)
+    fmt = values.get("format", "")
+    if fmt not in FILE_FORMATS:
+        raise InvalidInput(f"format must be one of {', '.join(FILE_FORMATS)}.", code="report_format_unknown")
+    return fmt, _filters(entry, values, local_today(viewer.settings))
+
+
 @bp.route("/reports/<name>/file", endpoint="report_file")
 @signed_in
 def report_file_download(viewer: Viewer, name: str):
     """A file answered at once (the screen links here only for files quick to make)."""
-    _allowed(viewer)
-    entry = _entry(name)
-    fmt = request.args.get("format", "")
-    if fmt not in FILE_FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FILE_FORMATS)}.", code="report_format_unknown")
-    filters = _filters(entry, request.args, local_today(viewer.settings))
+    fmt, filters = _file_asked(viewer, name, request.args)
     table = _build(viewer, name, filters)
     if runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt, settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
@@ -216,12 +221,8 @@ def _start_job(viewer: Viewer, name: str, fmt: str, filters: Filters):
 @signed_in
 def report_job_start(viewer: Viewer, name: str):
     """A large file: asked for here, built by the `reports` queue, followed on the job page."""
-    _allowed(viewer)
-    entry = _entry(name)
-    fmt = request.form.get("format", "")
-    if fmt not in FILE_FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FILE_FORMATS)}.", code="report_format_unknown")
-    return _start_job(viewer, name, fmt, _filters(entry, request.form, local_today(viewer.settings)))
+    fmt, filters = _file_asked(viewer, name, request.form)
+    return _start_job(viewer, name, fmt, filters)
 
 
 @bp.route("/reports/jobs/<int:job_id>")
