@@ -89,3 +89,10 @@ def test_applies_exif_orientation():
     exif[0x0112] = 6  # "rotate 90° clockwise to display", as phones write it
     Image.new("RGB", (80, 40), "white").save(buffer, format="JPEG", exif=exif)
     assert read_photo(buffer.getvalue(), config=CONFIG).shape[:2] == (80, 40)
+
+
+def test_rejects_truncated_photo_after_the_pdf_reports_are_loaded():
+    import engine.reports.formats.pdf_format  # noqa: F401  (imports WeasyPrint, which touches Pillow's settings)
+
+    data = photo_bytes("obama.jpg")
+    assert rejection(data[: len(data) // 3]) == "photo_unreadable"

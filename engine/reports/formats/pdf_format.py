@@ -12,7 +12,15 @@ from pathlib import Path
 
 import fontpkg_sarabun
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import CSS, HTML
+from PIL import ImageFile
+
+# Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES, after which a truncated selfie or
+# profile photo would be read as a padded picture instead of refused (face/intake.py). Our reports embed no
+# images, so Pillow's own setting is put back.
+_truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
+from weasyprint import CSS, HTML  # noqa: E402
+
+ImageFile.LOAD_TRUNCATED_IMAGES = _truncated_images
 
 from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording
