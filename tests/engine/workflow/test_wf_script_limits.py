@@ -1,5 +1,4 @@
 """The limits every script runs under, at the core: a diagram that loops forever, and the step budget."""
-import time
 
 import pytest
 
@@ -32,9 +31,9 @@ def test_diagram_that_loops_without_a_person_is_stopped_after_max_steps(make_pro
 
 def test_quick_scripts_share_one_step_budget(make_process, clock):
     spec = build_spec({"loop.bpmn": looping_process(make_process)}, "looping")
-    engine = make_script_engine(clock=SandboxClock(now=clock), limits=ScriptLimits(max_steps=10**6, timeout_s=0.5),
-                                budget_s=0.5)
-    started = time.perf_counter()
-    with pytest.raises(ScriptOverLimit, match="ran longer than 0.5 s together"):
+    # Each script is far under its own limit; together, the endless loop outruns the step's budget. The budget
+    # is tiny so that the loop outruns it however fast this machine is.
+    engine = make_script_engine(clock=SandboxClock(now=clock), limits=ScriptLimits(max_steps=10**6, timeout_s=0.05),
+                                budget_s=0.05)
+    with pytest.raises(ScriptOverLimit, match="ran longer than 0.05 s together"):
         start_workflow(spec.blob, {"n": 0}, script_engine=engine)
-    assert time.perf_counter() - started < 3
