@@ -5,7 +5,9 @@ import os
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +44,22 @@ def settings_env(settings, names, **overrides) -> dict[str, str]:
     """The `OPSTA_*` environment that gives a worker process these fields of `settings` (and `overrides`)."""
     values = {**{name: getattr(settings, name) for name in names}, **overrides}
     return {f"OPSTA_{key.upper()}": str(value) for key, value in values.items()}
+
+
+@contextmanager
+def worker_starter(module: str, *, queues: str, env: Callable[..., dict[str, str]], log_dir: Path,
+                   log_name: str) -> Iterator[Callable[..., DramatiqWorker]]:
+    """`start(**overrides)` starts one more worker of `module` with `env(**overrides)`; all end (SIGTERM) on exit."""
+    workers: list[DramatiqWorker] = []
+
+    def start(**overrides) -> DramatiqWorker:
+        worker = DramatiqWorker(module, queues=queues, env=env(**overrides),
+                                log_path=log_dir / f"{log_name}{len(workers)}.log")
+        workers.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            worker.kill(signal.SIGTERM)

@@ -12,7 +12,7 @@ from engine.db import utcnow
 from engine.face_checks.scheduled import sweep_verification_outbox
 from engine.models import FaceVerification, SelfieImage, VerificationJob
 from tests.support.api_client import ApiClient
-from tests.support.dramatiq_worker import DramatiqWorker, settings_env
+from tests.support.dramatiq_worker import settings_env, worker_starter
 from tests.support.live_server import serving
 from tests.support.photos import photo_bytes
 from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
@@ -41,18 +41,10 @@ def redis_app(redis_settings):
 @pytest.fixture
 def start_worker(redis_settings, tmp_path):
     """Start real `dramatiq engine.face_checks.worker` workers; all are stopped after the test."""
-    workers = []
-
-    def start(**overrides) -> DramatiqWorker:
-        env = settings_env(redis_settings, ("database_url", "broker_url", "broker_namespace", "data_dir", "secret_key"),
-                           **JOB_SETTINGS, **overrides)
-        worker = DramatiqWorker(WORKER_MODULE, queues="face", env=env, log_path=tmp_path / f"worker{len(workers)}.log")
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.kill(signal.SIGTERM)
+    names = ("database_url", "broker_url", "broker_namespace", "data_dir", "secret_key")
+    with worker_starter(WORKER_MODULE, queues="face", log_dir=tmp_path, log_name="worker",
+                        env=lambda **overrides: settings_env(redis_settings, names, **JOB_SETTINGS, **overrides)) as start:
+        yield start
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from engine.push.delivery import claim_lease
 from engine.push.queue import push_queue
 from engine.push.scheduled import sweep_push_outbox
 from tests.support.api_client import ApiClient
-from tests.support.dramatiq_worker import DramatiqWorker, settings_env
+from tests.support.dramatiq_worker import settings_env, worker_starter
 from tests.support.live_server import serving
 from tests.support.push_service import PushBrowser, push_service, push_settings  # noqa: F401 (fixture)
 from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
@@ -37,21 +37,12 @@ def redis_app(redis_settings):
 @pytest.fixture
 def start_worker(redis_settings, tmp_path):
     """Start real push workers; all are stopped after the test."""
-    workers = []
-
-    def start() -> DramatiqWorker:
-        names = ("database_url", "broker_url", "broker_namespace", "secret_key", "push_vapid_public_key",
-                 "push_vapid_private_key", "push_vapid_subject", "push_allowed_hosts", "push_timeout_seconds",
-                 "push_job_min_backoff_ms", "push_job_max_backoff_ms", "push_job_max_attempts")
-        env = settings_env(redis_settings, names)
-        worker = DramatiqWorker("engine.push.worker", queues="push", env=env,
-                                log_path=tmp_path / f"push-worker{len(workers)}.log")
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.kill(signal.SIGTERM)
+    names = ("database_url", "broker_url", "broker_namespace", "secret_key", "push_vapid_public_key",
+             "push_vapid_private_key", "push_vapid_subject", "push_allowed_hosts", "push_timeout_seconds",
+             "push_job_min_backoff_ms", "push_job_max_backoff_ms", "push_job_max_attempts")
+    with worker_starter("engine.push.worker", queues="push", log_dir=tmp_path, log_name="push-worker",
+                        env=lambda: settings_env(redis_settings, names)) as start:
+        yield start
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The report-job path end to end against a real Redis and a real `dramatiq` worker process: the app asks,
 the worker (another process, sharing only the database, Redis and the data folder) builds the PDF, the app
 hands it out; a job asked for while Redis was down is sent by the scheduler's sweep."""
-import signal
 import subprocess
 import time
 import uuid
@@ -11,7 +10,7 @@ import pytest
 from engine.reports.scheduled import report_files_tick
 from engine.reports.queue import report_queue
 from tests.support.api_client import ApiClient
-from tests.support.dramatiq_worker import DramatiqWorker, settings_env
+from tests.support.dramatiq_worker import settings_env, worker_starter
 from tests.support.live_server import serving
 from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
 from tests.support.report_tables import FIXTURE_OVERTIME, register_fixture_reports, unregister_fixture_reports
@@ -35,18 +34,10 @@ def redis_app(redis_settings):
 
 @pytest.fixture
 def start_worker(redis_settings, tmp_path):
-    workers = []
-
-    def start() -> DramatiqWorker:
-        env = settings_env(redis_settings, ("database_url", "broker_url", "broker_namespace", "secret_key", "data_dir"))
-        worker = DramatiqWorker("tests.support.report_worker", queues="reports", env=env,
-                                log_path=tmp_path / f"report-worker{len(workers)}.log")
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.kill(signal.SIGTERM)
+    names = ("database_url", "broker_url", "broker_namespace", "secret_key", "data_dir")
+    with worker_starter("tests.support.report_worker", queues="reports", log_dir=tmp_path, log_name="report-worker",
+                        env=lambda: settings_env(redis_settings, names)) as start:
+        yield start
 
 
 @pytest.fixture
