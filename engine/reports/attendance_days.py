@@ -120,6 +120,12 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
     return evaluated
 
 
+def forget_period(*, session: Session, start: date, end: date) -> None:
+    """Delete the period's judged days and overtime minutes, so the next refresh judges them all (no commit)."""
+    session.execute(delete(OvertimeWorked).where(OvertimeWorked.work_date.between(start, end)))
+    session.execute(delete(AttendanceDay).where(AttendanceDay.day.between(start, end)))
+
+
 def _lock_projection(session: Session) -> None:
     """Hold off every change to what days depend on until this transaction ends (migration 0013): on
     PostgreSQL the exclusive side of the advisory lock the changes take shared, on SQLite the one writer's

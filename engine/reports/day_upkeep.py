@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.config import Settings
 from engine.models import Employee
-from engine.reports.attendance_days import refresh_attendance_days
+from engine.reports.attendance_days import forget_period, refresh_attendance_days
 
 
 def upkeep_period(today: date) -> tuple[date, date]:
@@ -36,3 +36,16 @@ def keep_attendance_days(*, session_factory: sessionmaker[Session], settings: Se
                                             employee_ids=select(Employee.id).where(Employee.active.is_(True)),
                                             start=start, end=end, now=now, deadline=deadline)
     return {"evaluated": evaluated}
+
+
+def judge_period(*, session_factory: sessionmaker[Session], settings: Settings, start: date, end: date,
+                 again: bool = False, now: datetime | None = None) -> int:
+    """Judge every stale day of `start`..`end` for every employee (`opsta reports judge-days`); with `again`,
+    forget the period's days first, so days judged by an older version of the day rules are judged anew.
+    Returns the number of days judged."""
+    with session_factory() as session:
+        if again:
+            forget_period(session=session, start=start, end=end)
+            session.commit()
+        return refresh_attendance_days(session=session, settings=settings, employee_ids=select(Employee.id),
+                                       start=start, end=end, now=now)
