@@ -189,7 +189,8 @@ def _insert_rows(session: Session, table, rows: list[dict]) -> None:
 
 def _punches(session: Session, ids: list[int], first: date, last: date, tz: ZoneInfo) -> dict[int, list[TimedPunch]]:
     window_start, window_end = punch_window(first_day=first, last_day=last, tz=tz)
-    rows = session.execute(
+    # Core, not the ORM's result processing: tens of thousands of rows a chunk.
+    rows = session.connection().execute(
         select(Punch.id, Punch.employee_id, Punch.recorded_at, Punch.direction, Punch.effective_at,
                Punch.verification_required, FaceVerification.status, PunchAcceptance.id)
         .outerjoin(FaceVerification, FaceVerification.punch_id == Punch.id)
