@@ -227,3 +227,20 @@ def resend_report_jobs(*, session_factory: sessionmaker[Session], settings: Sett
             sent += 1
         return sent
 
+
+
+def prepare_report_days(*, session: Session, queue, requester: Employee, report: str, filters: Filters,
+                        now: datetime | None = None) -> ReportJob:
+    """Have the `reports` queue judge the days a report on screen needs (a JSON build of the same report,
+    which judges them on the way), unless such a job of the requester is already queued or running."""
+    record = filters_record(filters)
+    waiting = session.query(ReportJob).filter(
+        ReportJob.requested_by_id == requester.id, ReportJob.report == report, ReportJob.format == "json",
+        ReportJob.state.in_(("queued", "running"))).all()
+    for job in waiting:
+        if job.filters == record:
+            return job
+    job = start_report_job(session=session, requester=requester, report=report, fmt="json", language="th",
+                           filters=filters, now=now)
+    send_report_job(session=session, queue=queue, job=job, now=now)
+    return job

@@ -168,3 +168,25 @@ def test_a_download_of_days_not_judged_yet_goes_to_the_job_page(live_app, signed
                                 start=date(2026, 6, 1), end=date(2026, 6, 30))
     reply = hr.get(url, allow_redirects=False)
     assert reply.status_code == 200 and "attachment" in reply.headers["Content-Disposition"]
+
+
+def test_a_report_of_days_not_judged_yet_waits_for_the_queue_then_shows(live_app, signed_in, june, monkeypatch):
+    """On screen, an unjudged period is judged by the reports queue (in-process here) while the page says so
+    and asks again; then the table comes."""
+    monkeypatch.setattr(jobs, "SECONDS_PER_JUDGED_DAY", 1.0)
+    hr, _ = signed_in("hr")
+    url = f"{live_app.url}/reports/attendance-summary?month=2026-06"
+    page = hr.get(url)
+    assert page.status_code == 200
+    assert "กำลังคำนวณการลงเวลาของช่วงนี้" in page.text and 'hx-trigger="every 2s"' in page.text
+    assert "<table" not in page.text
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = hr.get(url, headers={"HX-Request": "true"})
+        if "<table" in page.text:
+            break
+        assert "กำลังคำนวณการลงเวลาของช่วงนี้" in page.text
+        time.sleep(0.5)
+    else:
+        raise AssertionError(page.text)
+    assert 'id="report-table"' in page.text and "every 2s" not in page.text

@@ -25,8 +25,8 @@ from engine.reports.filters import parse_filters
 from engine.reports.formats import FILE_FORMATS, render
 from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import Wording
-from engine.reports.jobs import (filters_of, judging_runs_in_background, report_file, report_job, runs_in_background,
-                                 send_report_job, start_report_job)
+from engine.reports.jobs import (filters_of, judging_runs_in_background, prepare_report_days, report_file, report_job,
+                                 runs_in_background, send_report_job, start_report_job)
 from engine.reports.registry import REPORTS, build_report, days_to_judge, report_module
 from engine.reports.table import Filters, ReportTable
 from web.blueprint import bp
@@ -157,6 +157,17 @@ def report(viewer: Viewer, name: str):
     today = local_today(viewer.settings)
     wording = Wording(page_language(), viewer.settings.timezone)
     filters = _filters(entry, request.args, today)
+    pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
+                            settings=viewer.settings)
+    if judging_runs_in_background(days=pending, settings=viewer.settings):
+        # An older month of a large office: its days are judged by the reports queue while the page waits.
+        prepare_report_days(session=viewer.db, queue=opsta().report_queue, requester=viewer.employee, report=name,
+                            filters=filters)
+        return render_screen(
+            "reports/report.html", fragment="reports/_preparing.html", preparing=True, days=pending, entry=entry,
+            filters=filters, query=_query(filters, entry), title=entry.title, period=wording.period(filters),
+            months=_months(today, filters.start, wording), units=_units(viewer),
+            statuses=[(s, STATUS_LABELS.get(s, s)) for s in entry.statuses], form=request.args)
     table = _build(viewer, name, filters)
     # Pages of lines: the rows with each group's subtotal after its last row, as in the files.
     lines = list(body_rows(table))
