@@ -33,6 +33,7 @@ from web.blueprint import bp
 from web.i18n import page_language
 from web.menu import report_readers
 from web.pages import Viewer, render_screen, signed_in
+from web.problems import message_for_code
 
 PAGE_SIZE = 50
 MONTHS_OFFERED = 24
@@ -235,6 +236,7 @@ def report_job_page(viewer: Viewer, job_id: int):
                          title=str(REPORT_TITLES.get(job.report, job.report)),
                          period=wording.period(Filters(start=start, end=end)),
                          format_label=FORMAT_LABELS.get(job.format, job.format),
+                         error_message=message_for_code(job.error_code) if job.state == "failed" else None,
                          back=_back_to_report(job))
 
 
