@@ -146,3 +146,20 @@ def test_the_readme_pictures_of_the_demos_last_full_month(desktop_page, clean_db
     assert "นายกิตติพัฒน์ สุขประเสริฐ" in text
     if (target := _for_the_readme("report-pdf-page.png")) is not None:
         shutil.copyfile(grid_page, target)
+
+
+def test_a_filter_problem_shows_its_message_under_the_form(desktop, desktop_page, demo_org, sign_in, take_screenshot):
+    """The form swaps only the table with htmx: a reversed range still shows why, and the form stays usable."""
+    desktop.tolerate(r"status of 422")   # the browser logs the refused filters' answer
+    page = sign_in(desktop_page, "hr")
+    page.goto(page.url.split("/calendar")[0].rstrip("/") + "/reports/overtime")
+    page.get_by_label("ตั้งแต่วันที่").fill("2021-10-31")
+    page.get_by_label("ถึงวันที่").fill("2021-10-01")
+    page.get_by_role("button", name="แสดงรายงาน").click()
+    expect(page.get_by_role("alert")).to_contain_text("วันที่สิ้นสุดอยู่ก่อนวันที่เริ่มต้น")
+    assert_accessible(page)
+    take_screenshot(page, "reversed-range")
+    page.get_by_label("ถึงวันที่").fill("2021-11-15")
+    page.get_by_role("button", name="แสดงรายงาน").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_text("31 ตุลาคม 2564 – 15 พฤศจิกายน 2564")).to_be_visible()

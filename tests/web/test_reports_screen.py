@@ -89,7 +89,8 @@ def test_a_large_download_goes_to_a_job_page_with_progress(live_app, signed_in):
     assert supervisor.get(job_url).status_code == 404
 
 
-# Each problem of the report screens with its message in Thai (the default) and in English (the setting).
+# Each filter a report cannot take, shown on its screen with the message in Thai (the default) and in English
+# (the setting).
 SCREEN_PROBLEMS = {
     "range_reversed": (f"{FIXTURE_OVERTIME}?from=2021-10-31&to=2021-10-01", 422,
                        "วันที่สิ้นสุดอยู่ก่อนวันที่เริ่มต้น",
@@ -117,6 +118,10 @@ def test_problems_are_pages_in_the_pages_language(live_app, signed_in, language)
         assert page.status_code == status and f'data-problem-code="{code}"' in page.text, (code, page.text[-1500:])
         assert (thai if language == "th" else english) in page.text, code
         assert (english if language == "th" else thai) not in page.text, code
+        assert 'class="card report-filters' in page.text, code   # under the form that can correct it
+        fragment = hr.get(f"{live_app.url}/reports/{address}", headers={"HX-Request": "true"})
+        assert fragment.status_code == status and '<section id="report-table"' in fragment.text  # htmx swaps it
+        assert (thai if language == "th" else english) in fragment.text and "<html" not in fragment.text
     refused = _in(language, signed_in("supervisor")[0]).get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
     assert refused.status_code == 403 and 'data-problem-code="report_forbidden"' in refused.text
     assert ("รายงานใช้ได้เฉพาะผู้บังคับบัญชา ฝ่ายบุคคล และผู้ดูแลระบบ" if language == "th" else
@@ -150,7 +155,8 @@ def _hr_job(session_factory, *, report: str, start: str, end: str, **values) -> 
 
 # A job asked for through the API can fail with problems the screen's own filters never make.
 JOB_FAILURES = {
-    "report_needs_one_day": ("daily-record", "2021-10-01", "2021-10-05", "รายงานนี้เป็นรายงานประจำวัน กรุณาเลือกวันเดียว",
+    "report_needs_one_day": ("daily-record", "2021-10-01", "2021-10-05",
+                             "รายงานนี้เป็นรายงานประจำวัน กรุณาเลือกวันเดียว",
                              "This report is for one day. Choose a single day."),
     "range_too_long": ("attendance-grid", "2021-10-01", "2021-12-31", "ช่วงเวลายาวเกินไปสำหรับรายงานนี้",
                        "The period is too long for this report. Choose one month, or a shorter date range."),
