@@ -43,9 +43,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from cli import audit, bpmn, db, demo, device, face, imports, push, run, scheduler
+    from cli import audit, bpmn, db, demo, device, face, imports, push, reports, run, scheduler
 
-    for module in (db, demo, run, imports, audit, bpmn, scheduler, device, face, push):
+    for module in (db, demo, run, imports, audit, bpmn, scheduler, device, face, push, reports):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,5 +1,5 @@
 """`opsta scheduler`: every periodic job (BPMN timers, selfie sweep and purge, silent devices, holidays loaded,
-announcements due, push sweep, report files)."""
+announcements due, push sweep, report files, attendance days for reports)."""
 import click
 
 

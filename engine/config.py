@@ -232,6 +232,10 @@ class Settings:
     # Dramatiq queue (`dramatiq engine.reports.worker --queues reports`) with its progress shown; the file is
     # kept under <data_dir>/report-files for this many hours, then the scheduler deletes it.
     report_background_seconds: float = 3.0
+    # The scheduler judges the days of this month and the last in the background (engine/reports/day_upkeep.py),
+    # every this many seconds, for at most the budget each time (a month of 10,000 people takes about a minute).
+    attendance_upkeep_interval_seconds: float = 300.0
+    attendance_upkeep_budget_seconds: float = 20.0
     report_file_hours: float = 24.0
     report_job_time_limit_seconds: int = 900
     report_job_max_attempts: int = 3

@@ -1,6 +1,7 @@
 """Every periodic job of OPS-TA in one loop: BPMN timers, the selfie outbox sweep and purge,
 the silent-device check, the purge of old sign-in records, the check that the coming year's public
-holidays are loaded, announcements reaching their publish time, the push outbox sweep and the expiry of report files.
+holidays are loaded, announcements reaching their publish time, the push outbox sweep, the expiry of report files and the
+upkeep of the attendance day projection the reports read.
 
 `opsta scheduler` runs it as its own process (a compose service); `opsta run` runs it in a
 thread of the embedded server. Each job is safe to run in several schedulers at once.
@@ -40,6 +41,7 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
     from engine.announcements.publication import announce_due
     from engine.face_checks.scheduled import face_verification_tick
     from engine.push.scheduled import sweep_push_outbox
+    from engine.reports.day_upkeep import keep_attendance_days
     from engine.reports.scheduled import report_files_tick
     from engine.requests.scheduled import tick_due
     from engine.schedules.holiday_coverage import announce_missing_holidays
@@ -70,6 +72,8 @@ def periodic_jobs(*, settings: Settings, session_factory: sessionmaker[Session],
         PeriodicJob("report files", settings.scheduler_interval_seconds,
                     lambda now: report_files_tick(session_factory=session_factory, settings=settings, now=now,
                                                   queue=report_queue)),
+        PeriodicJob("attendance days", settings.attendance_upkeep_interval_seconds,
+                    lambda now: keep_attendance_days(session_factory=session_factory, settings=settings, now=now)),
     ]
 
 

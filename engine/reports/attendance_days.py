@@ -9,12 +9,13 @@ whose schedules, punches and approved off-site days are each read in one query p
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, and_, delete, false, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from engine.attendance.day_evaluation import EvaluatedDay, evaluate_days
@@ -27,7 +28,11 @@ from engine.models import (ApprovalRequest, AttendanceDay, Employee, FaceVerific
                            OvertimeRequest, OvertimeWorked, Punch, PunchAcceptance)
 from engine.schedules.service import schedules_for_employees
 
-CHUNK = 500
+# Employees judged per transaction: small enough that a change waiting on the projection lock waits about a
+# second (a month of 200 people), large enough that the per-chunk reads stay few.
+CHUNK = 200
+# The advisory lock changes take shared and a chunk exclusively (migration 0013_projection_guard).
+PROJECTION_LOCK = 0x4F50535441444159
 NOT_FINAL_REUSE = timedelta(seconds=60)
 
 
@@ -37,10 +42,21 @@ def rules_key(settings: Settings) -> str:
             f"|late_out={settings.late_out_window_minutes}")
 
 
-def refresh_attendance_days(*, session: Session, settings: Settings, employee_ids: Select, start: date, end: date,
-                            now: datetime | None = None) -> int:
-    """Evaluate every day from `start` to `end` of the employees `employee_ids` selects that is not fresh,
-    and every overtime request on those days; commits. Returns the number of days evaluated."""
+@dataclass(frozen=True)
+class StaleDays:
+    """The days a refresh would judge: employees grouped by the span from their first to their last stale
+    day (one chunk reads one window of punches), and how many employee-days that is."""
+    spans: dict[tuple[date, date], list[int]]
+
+    @property
+    def count(self) -> int:
+        return sum(((last - first).days + 1) * len(ids) for (first, last), ids in self.spans.items())
+
+
+def stale_days(*, session: Session, settings: Settings, employee_ids: Select, start: date, end: date,
+               now: datetime | None = None) -> StaleDays:
+    """Which days from `start` to `end` of the employees `employee_ids` selects are not fresh, and which
+    overtime requests on those days have no worked minutes yet (their days count as stale)."""
     rules = rules_key(settings)
     now = now or utcnow()
     scope = employee_ids
@@ -67,32 +83,64 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
                    OvertimeRequest.work_date.between(start, end))):
         forced[employee_id].add(day)
     candidates = stale_employees | set(forced)
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
     if not candidates:
-        return 0
-
+        return StaleDays({})
     all_days = [start + timedelta(days=n) for n in range(days_in_period)]
     fresh: dict[int, set[date]] = defaultdict(set)
-    for employee_id, day in session.execute(fresh_rows.where(AttendanceDay.employee_id.in_(stale_employees))):
-        fresh[employee_id].add(day)
-    # Group employees by the span of days to evaluate (the first to the last stale day), so one chunk
-    # reads one window of punches.
-    by_span: dict[tuple[date, date], list[int]] = defaultdict(list)
+    if stale_employees:
+        for employee_id, day in session.execute(fresh_rows.where(AttendanceDay.employee_id.in_(stale_employees))):
+            fresh[employee_id].add(day)
     for employee_id in sorted(candidates):
-        stale = [d for d in all_days if d not in fresh[employee_id] or d in forced[employee_id]]
-        if employee_id not in stale_employees:
+        if employee_id in stale_employees:
+            stale = [d for d in all_days if d not in fresh[employee_id] or d in forced[employee_id]]
+        else:
             stale = sorted(forced[employee_id])
-        by_span[(stale[0], stale[-1])].append(employee_id)
+        spans[(stale[0], stale[-1])].append(employee_id)
+    return StaleDays(dict(spans))
 
+
+def refresh_attendance_days(*, session: Session, settings: Settings, employee_ids: Select, start: date, end: date,
+                            now: datetime | None = None, deadline: float | None = None) -> int:
+    """Evaluate every day from `start` to `end` of the employees `employee_ids` selects that is not fresh,
+    and every overtime request on those days. Each chunk of employees is committed as it is done, so work
+    is kept when a later chunk fails; with a `deadline` (a `time.monotonic()` value) no chunk starts after
+    it, and the days left stay stale for the next caller. Returns the number of days evaluated."""
+    now = now or utcnow()
+    rules = rules_key(settings)
     evaluated = 0
-    for (first, last), ids in by_span.items():
+    for (first, last), ids in stale_days(session=session, settings=settings, employee_ids=employee_ids,
+                                          start=start, end=end, now=now).spans.items():
         for offset in range(0, len(ids), CHUNK):
+            if deadline is not None and time.monotonic() >= deadline:
+                return evaluated
+            session.commit()   # a chunk's transaction holds nothing from before (migration 0013: the lock)
             evaluated += _evaluate_chunk(session, settings, ids[offset:offset + CHUNK], first, last, now, rules)
-    session.commit()
+            session.commit()
     return evaluated
+
+
+def forget_period(*, session: Session, start: date, end: date) -> None:
+    """Delete the period's judged days and overtime minutes, so the next refresh judges them all (no commit)."""
+    session.execute(delete(OvertimeWorked).where(OvertimeWorked.work_date.between(start, end)))
+    session.execute(delete(AttendanceDay).where(AttendanceDay.day.between(start, end)))
+
+
+def _lock_projection(session: Session) -> None:
+    """Hold off every change to what days depend on until this transaction ends (migration 0013): on
+    PostgreSQL the exclusive side of the advisory lock the changes take shared, on SQLite the one writer's
+    lock, taken by a write that changes nothing."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PROJECTION_LOCK})
+    else:
+        session.execute(delete(AttendanceDay).where(false()))
 
 
 def _evaluate_chunk(session: Session, settings: Settings, ids: list[int], first: date, last: date,
                     now: datetime, rules: str) -> int:
+    """Judge and store the days `first`..`last` of `ids`, reading only after the projection lock is held, so a
+    change either is read here or deletes these rows after they are committed (the caller commits)."""
+    _lock_projection(session)
     tz = ZoneInfo(settings.timezone)
     now_local = now.astimezone(tz)
     units = list(session.execute(select(Employee.id, Employee.unit_id).where(Employee.id.in_(ids))))
@@ -112,19 +160,13 @@ def _evaluate_chunk(session: Session, settings: Settings, ids: list[int], first:
         for request_id, work_date, planned_start, planned_end in overtime.get(employee_id, ()):
             overtime_rows.append(_overtime_row(request_id, employee_id, judged[work_date], work_date,
                                                planned_start, planned_end, tz))
-    try:
-        with session.begin_nested():
-            session.execute(delete(AttendanceDay).where(AttendanceDay.employee_id.in_(ids),
-                                                        AttendanceDay.day.between(first, last)))
-            request_ids = [row["request_id"] for row in overtime_rows]
-            if request_ids:
-                session.execute(delete(OvertimeWorked).where(OvertimeWorked.request_id.in_(request_ids)))
-                _insert_rows(session, OvertimeWorked.__table__, overtime_rows)
-            if day_rows:
-                _insert_rows(session, AttendanceDay.__table__, day_rows)
-    except IntegrityError:
-        # Another report evaluated the same days at the same moment and committed first: its rows stand.
-        return 0
+    session.execute(delete(AttendanceDay).where(AttendanceDay.employee_id.in_(ids),
+                                                AttendanceDay.day.between(first, last)))
+    request_ids = [row["request_id"] for row in overtime_rows]
+    if request_ids:
+        session.execute(delete(OvertimeWorked).where(OvertimeWorked.request_id.in_(request_ids)))
+        _insert_rows(session, OvertimeWorked.__table__, overtime_rows)
+    _insert_rows(session, AttendanceDay.__table__, day_rows)
     return len(day_rows)
 
 
@@ -147,7 +189,8 @@ def _insert_rows(session: Session, table, rows: list[dict]) -> None:
 
 def _punches(session: Session, ids: list[int], first: date, last: date, tz: ZoneInfo) -> dict[int, list[TimedPunch]]:
     window_start, window_end = punch_window(first_day=first, last_day=last, tz=tz)
-    rows = session.execute(
+    # Core, not the ORM's result processing: tens of thousands of rows a chunk.
+    rows = session.connection().execute(
         select(Punch.id, Punch.employee_id, Punch.recorded_at, Punch.direction, Punch.effective_at,
                Punch.verification_required, FaceVerification.status, PunchAcceptance.id)
         .outerjoin(FaceVerification, FaceVerification.punch_id == Punch.id)

@@ -34,6 +34,9 @@ FILES_FOLDER = "report-files"
 # Seconds per cell to render, measured by bench/report_formats.py on a 2-core machine (rounded up): the
 # PDF lays out every cell, XLSX and CSV only write them.
 SECONDS_PER_CELL = {"pdf": 1.2e-3, "xlsx": 2.5e-5, "csv": 6e-6, "json": 6e-6}
+# Seconds to judge one employee-day into the projection before a report can read it (bench/reports.py: 130-165
+# microseconds on a 2-core machine, rounded up).
+SECONDS_PER_JUDGED_DAY = 2e-4
 # Progress (percent) at each step: the query, then the rendering up to 95, then the stored file.
 BUILT, RENDERED = 30, 95
 
@@ -56,6 +59,11 @@ def estimated_seconds(*, rows: int, columns: int, fmt: str) -> float:
 def runs_in_background(*, rows: int, columns: int, fmt: str, settings: Settings) -> bool:
     """Whether a download of this size goes to the `reports` queue instead of being answered at once."""
     return estimated_seconds(rows=rows, columns=columns, fmt=fmt) > settings.report_background_seconds
+
+
+def judging_runs_in_background(*, days: int, settings: Settings) -> bool:
+    """Whether judging `days` employee-days first (`registry.days_to_judge`) alone takes too long to wait for."""
+    return days * SECONDS_PER_JUDGED_DAY > settings.report_background_seconds
 
 
 def filters_record(filters: Filters) -> dict:

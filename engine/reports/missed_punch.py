@@ -14,6 +14,7 @@ from engine.reports.table import Column, Filters, ReportTable
 NAME = "missed-punch"
 TITLE = "Missed punch requests report"
 STATUSES = REQUEST_STATUSES
+READS_DAYS = False   # requests and their punches only, not the attendance day projection
 COLUMNS = [
     *EMPLOYEE_COLUMNS,
     Column("request_id", "Request", "integer", 8),

@@ -10,6 +10,8 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import Employee
 from engine.reports import (attendance_grid, attendance_summary, daily_record, missed_punch, offsite, overtime,
                             overtime_claim)
+from engine.reports.attendance_days import stale_days
+from engine.reports.scope import report_scope
 from engine.reports.table import Filters, ReportTable
 
 REPORTS: dict[str, ModuleType] = {module.NAME: module for module in (
@@ -34,3 +36,13 @@ def build_report(*, name: str, session: Session, viewer: Employee, filters: Filt
         raise InvalidInput(f"status {filters.status!r} does not apply to the {name} report; allowed: {allowed}.",
                            code="status_invalid")
     return module.build(session=session, viewer=viewer, filters=filters, settings=settings)
+
+
+def days_to_judge(*, name: str, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> int:
+    """How many employee-days building report `name` would judge before it can read the projection: a period
+    the scheduler has not judged (an older month) can take a minute for a whole ministry."""
+    if not getattr(report_module(name), "READS_DAYS", True):
+        return 0
+    scope = report_scope(session=session, viewer=viewer, filters=filters)
+    return stale_days(session=session, settings=settings, employee_ids=scope.employee_ids, start=filters.start,
+                      end=filters.end).count

@@ -6,11 +6,18 @@ import csv
 import io
 import re
 import time
+from datetime import date
 from urllib.parse import urljoin
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
+from engine.models import Employee
+from engine.reports import jobs
+from engine.reports.attendance_days import refresh_attendance_days
+
+from tests.engine.reports.conftest import june  # noqa: F401 (fixture)
 from tests.support.report_tables import (FIXTURE_GRID, FIXTURE_OVERTIME, THAI_NAMES, register_fixture_reports,
                                          unregister_fixture_reports)
 
@@ -242,3 +249,21 @@ def test_the_summary_on_screen_shows_each_units_subtotal(live_app, signed_in, se
     assert any(rows) and rows.count(' class="subtotal"') >= 1
     count = int(re.search(r"จาก (\d+)", page.text).group(1))
     assert len(rows) - 2 == count + rows.count(' class="subtotal"')   # headings, employees, subtotals, total
+
+
+
+def test_a_download_of_days_not_judged_yet_goes_to_the_job_page(live_app, signed_in, june, session_factory,
+                                                                  settings, monkeypatch):
+    """Judging a period first can take a minute for a ministry: such a download is a job at once; once the
+    days are judged, the same download is answered at once."""
+    # As slow as a ministry's month: the demo people's 300 days of June are estimated at 300 s.
+    monkeypatch.setattr(jobs, "SECONDS_PER_JUDGED_DAY", 1.0)
+    hr, _ = signed_in("hr")
+    url = f"{live_app.url}/reports/attendance-summary/file?month=2026-06&format=csv"
+    reply = hr.get(url, allow_redirects=False)
+    assert reply.status_code == 303 and "/reports/jobs/" in reply.headers["Location"]
+    with session_factory() as session:
+        refresh_attendance_days(session=session, settings=settings, employee_ids=select(Employee.id),
+                                start=date(2026, 6, 1), end=date(2026, 6, 30))
+    reply = hr.get(url, allow_redirects=False)
+    assert reply.status_code == 200 and "attachment" in reply.headers["Content-Disposition"]

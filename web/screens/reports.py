@@ -25,9 +25,9 @@ from engine.reports.filters import parse_filters
 from engine.reports.formats import FILE_FORMATS, render
 from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import Wording
-from engine.reports.jobs import (filters_of, report_file, report_job, runs_in_background, send_report_job,
-                                 start_report_job)
-from engine.reports.registry import REPORTS, build_report, report_module
+from engine.reports.jobs import (filters_of, judging_runs_in_background, report_file, report_job, runs_in_background,
+                                 send_report_job, start_report_job)
+from engine.reports.registry import REPORTS, build_report, days_to_judge, report_module
 from engine.reports.table import Filters, ReportTable
 from web.blueprint import bp
 from web.i18n import page_language
@@ -226,6 +226,12 @@ def _file_asked(viewer: Viewer, name: str, values) -> tuple[str, Filters]:
 def report_file_download(viewer: Viewer, name: str):
     """A file answered at once (the screen links here only for files quick to make)."""
     fmt, filters = _file_asked(viewer, name, request.args)
+    # A period nobody has reported on yet (an older month) is judged day by day first: that alone can take
+    # a minute for a ministry, so it goes to the queue before anything is built here.
+    if judging_runs_in_background(days=days_to_judge(name=name, session=viewer.db, viewer=viewer.employee,
+                                                     filters=filters, settings=viewer.settings),
+                                  settings=viewer.settings):
+        return _start_job(viewer, name, fmt, filters)
     table = _build(viewer, name, filters)
     if runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt, settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
