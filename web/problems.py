@@ -48,6 +48,25 @@ MESSAGES = {
     "photo_too_many_pixels": _l("The photo has too many pixels. Use a smaller photo."),
     "photo_unreadable": _l("The photo cannot be read. Take or choose another photo."),
     "profile_photo_rejected": _l("This photo cannot be your profile photo. See the advice for each check below."),
+    # Reports: the report screen's filters, and the page of a file built in the background (whose row keeps
+    # only the code of a report's refusal, shown with `message_for_code`). A 404 page stays the one page for
+    # unknown and forbidden alike; the 404 codes' messages show only on a failed job's page.
+    "date_invalid": _l("That date cannot be read. Choose the date with the date picker."),
+    "period_ambiguous": _l("Choose either a month or a date range, not both."),
+    "range_reversed": _l("The end date is before the start date. Choose an end date on or after the start date."),
+    "range_too_long": _l("The period is too long for this report. Choose one month, or a shorter date range."),
+    "report_needs_one_day": _l("This report is for one day. Choose a single day."),
+    "report_needs_month": _l("This report is for one whole month. Choose a month."),
+    "status_invalid": _l("That status does not apply to this report. Choose a status from the list."),
+    "report_format_unknown": _l("Choose CSV, Excel (XLSX) or PDF."),
+    "report_forbidden": _l("Reports are for supervisors, HR and admin. Ask HR for the report you need."),
+    "report_not_found": _l("There is no such report. Choose one from the list of reports."),
+    "employee_not_found": _l("No employee with this code is open to you. Check the employee code."),
+    "report_job_not_found": _l("This file does not exist or is not open to you. Ask for the report again."),
+    "report_not_ready": _l("The file is not ready yet. Wait until its page says it is ready, then download it."),
+    "report_expired": _l("This file has expired; ask for it again."),
+    "report_job_crashed": _l("Something went wrong while making the file. Ask for it again; if it fails again, "
+                             "tell support the code below."),
 }
 
 BY_STATUS = {
@@ -78,6 +97,12 @@ class Problem:
 
 def _status_message(status: int) -> str:
     return str(BY_STATUS.get(status) or BY_STATUS[500 if status >= 500 else 400])
+
+
+def message_for_code(code: str) -> str | None:
+    """The message of a problem known only by its code (a failed report job keeps the code), if it has one."""
+    message = MESSAGES.get(code)
+    return str(message) if message else None
 
 
 def problem_of(error: DomainError) -> Problem:

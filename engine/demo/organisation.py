@@ -5,6 +5,7 @@ Only runs when asked for (`opsta demo`, or `opsta run --demo` on an empty databa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,11 +62,12 @@ def demo_already_seeded(session: Session) -> bool:
     return (session.scalar(select(func.count(Employee.id))) or 0) > 0
 
 
-def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) -> list[DemoPerson]:
+def seed_demo(*, session: Session, settings: Settings, attendance: bool = True,
+              today: date | None = None) -> list[DemoPerson]:
     """Create the demo units, people and local accounts (password = OPSTA_DEMO_PASSWORD); commits.
 
-    With `attendance`, also holidays, the MOC-OPS site, a month of punches, a face terminal and
-    three requests waiting for the supervisor.
+    With `attendance`, also holidays, the MOC-OPS site, a month of punches up to the day before `today`
+    (default: the real today), a face terminal and three requests waiting for the supervisor.
     """
     units: dict[str, OrgUnit] = {}
     for code, name_th, name_en, parent in DEMO_UNITS:
@@ -92,7 +94,7 @@ def seed_demo(*, session: Session, settings: Settings, attendance: bool = True) 
     units["OPS"].head_employee_id = people["director"].id
     session.flush()
     if attendance:
-        site = seed_demo_attendance(session=session, settings=settings, people=people)
-        seed_demo_requests(session=session, settings=settings, people=people, site=site)
+        site = seed_demo_attendance(session=session, settings=settings, people=people, today=today)
+        seed_demo_requests(session=session, settings=settings, people=people, site=site, today=today)
     session.commit()
     return list(DEMO_PEOPLE)

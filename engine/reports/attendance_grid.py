@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engine.config import Settings
 from engine.models import AttendanceDay, Employee
 from engine.reports.attendance_days import refresh_attendance_days
+from engine.reports.messages import N_
 from engine.reports.people import EMPLOYEE_COLUMNS, UNIT
 from engine.reports.scope import report_scope
 from engine.reports.table import Column, Filters, ReportTable
@@ -22,17 +23,17 @@ MAX_DAYS = 31
 
 # day_rules status → (short Thai code, legend message id). Future and pending days are left blank.
 CODES = {
-    "normal": ("ม", "Present"),
-    "late": ("ส", "Late"),
-    "left_early": ("ก", "Left early"),
-    "absent": ("ข", "Absent"),
-    "incomplete": ("ค", "Incomplete punches"),
-    "offsite_approved": ("น", "Approved off-site work"),
-    "leave": ("ล", "Leave"),
-    "holiday": ("ห", "Public holiday"),
-    "weekend": ("-", "Weekend"),
-    "future": ("", "Not yet"),
-    "pending": ("", "Not yet"),
+    "normal": ("ม", N_("Present")),
+    "late": ("ส", N_("Late")),
+    "left_early": ("ก", N_("Left early")),
+    "absent": ("ข", N_("Absent")),
+    "incomplete": ("ค", N_("Incomplete punches")),
+    "offsite_approved": ("น", N_("Approved off-site work")),
+    "leave": ("ล", N_("Leave")),
+    "holiday": ("ห", N_("Public holiday")),
+    "weekend": ("-", N_("Weekend")),
+    "future": ("", N_("Not yet")),
+    "pending": ("", N_("Not yet")),
 }
 LEGEND = [(code, label) for status, (code, label) in CODES.items() if code]
 

@@ -96,14 +96,113 @@ def test_a_large_download_goes_to_a_job_page_with_progress(live_app, signed_in):
     assert supervisor.get(job_url).status_code == 404
 
 
-def test_problems_are_pages_in_thai(live_app, signed_in):
-    hr, _ = signed_in("hr")
-    unknown = hr.get(f"{live_app.url}/reports/no-such-report")
-    assert unknown.status_code == 404
-    reversed_range = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?from=2021-10-31&to=2021-10-01")
-    assert reversed_range.status_code == 422 and 'data-problem-code="range_reversed"' in reversed_range.text
-    refused = signed_in("supervisor")[0].get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
+# Each filter a report cannot take, shown on its screen with the message in Thai (the default) and in English
+# (the setting).
+SCREEN_PROBLEMS = {
+    "range_reversed": (f"{FIXTURE_OVERTIME}?from=2021-10-31&to=2021-10-01", 422,
+                       "วันที่สิ้นสุดอยู่ก่อนวันที่เริ่มต้น",
+                       "The end date is before the start date. Choose an end date on or after the start date."),
+    "range_too_long": (f"{FIXTURE_OVERTIME}?from=2020-01-01&to=2021-10-31", 422,
+                       "ช่วงเวลายาวเกินไปสำหรับรายงานนี้",
+                       "The period is too long for this report. Choose one month, or a shorter date range."),
+    "date_invalid": (f"{FIXTURE_OVERTIME}?from=2021-02-30", 422, "อ่านวันที่นี้ไม่ได้",
+                     "That date cannot be read. Choose the date with the date picker."),
+    "status_invalid": ("missed-punch?status=lost", 422, "สถานะนี้ใช้กับรายงานนี้ไม่ได้",
+                       "That status does not apply to this report. Choose a status from the list."),
+}
+
+
+def _in(language: str, client):
+    client.cookies.set("opsta_lang", language)
+    return client
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_problems_are_pages_in_the_pages_language(live_app, signed_in, language):
+    hr = _in(language, signed_in("hr")[0])
+    for code, (address, status, thai, english) in SCREEN_PROBLEMS.items():
+        page = hr.get(f"{live_app.url}/reports/{address}")
+        assert page.status_code == status and f'data-problem-code="{code}"' in page.text, (code, page.text[-1500:])
+        assert (thai if language == "th" else english) in page.text, code
+        assert (english if language == "th" else thai) not in page.text, code
+        assert 'class="card report-filters' in page.text, code   # under the form that can correct it
+        fragment = hr.get(f"{live_app.url}/reports/{address}", headers={"HX-Request": "true"})
+        assert fragment.status_code == status and '<section id="report-table"' in fragment.text  # htmx swaps it
+        assert (thai if language == "th" else english) in fragment.text and "<html" not in fragment.text
+    refused = _in(language, signed_in("supervisor")[0]).get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")
     assert refused.status_code == 403 and 'data-problem-code="report_forbidden"' in refused.text
+    assert ("รายงานใช้ได้เฉพาะผู้บังคับบัญชา ฝ่ายบุคคล และผู้ดูแลระบบ" if language == "th" else
+            "Reports are for supervisors, HR and admin. Ask HR for the report you need.") in refused.text
+    # An unknown report is the one 404 page, as for anything not found or not open to the viewer.
+    unknown = hr.get(f"{live_app.url}/reports/no-such-report")
+    assert unknown.status_code == 404 and "report_not_found" not in unknown.text
+    assert ("ไม่พบหน้านี้ หรือท่านไม่มีสิทธิ์เปิดหน้านี้" if language == "th" else
+            "This page does not exist or is not open to you.") in unknown.text
+
+
+def _hr_job(session_factory, *, report: str, start: str, end: str, **values) -> int:
+    """A job row of hr's as the worker leaves it (no worker runs here)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from engine.models import Employee, ReportJob
+    from engine.reports.jobs import filters_record
+    from engine.reports.table import Filters
+
+    with session_factory() as session:
+        hr_id = session.scalar(select(Employee.id).where(Employee.code == "10201"))
+        job = ReportJob(requested_by_id=hr_id, report=report, format="pdf", language="th", progress=0, attempts=1,
+                        filters=filters_record(Filters(start=date.fromisoformat(start), end=date.fromisoformat(end))),
+                        **values)
+        session.add(job)
+        session.commit()
+        return job.id
+
+
+# A job asked for through the API can fail with problems the screen's own filters never make.
+JOB_FAILURES = {
+    "report_needs_one_day": ("daily-record", "2021-10-01", "2021-10-05",
+                             "รายงานนี้เป็นรายงานประจำวัน กรุณาเลือกวันเดียว",
+                             "This report is for one day. Choose a single day."),
+    "range_too_long": ("attendance-grid", "2021-10-01", "2021-12-31", "ช่วงเวลายาวเกินไปสำหรับรายงานนี้",
+                       "The period is too long for this report. Choose one month, or a shorter date range."),
+    "report_needs_month": ("overtime-claim", "2021-10-01", "2021-10-15", "รายงานนี้เป็นรายงานทั้งเดือน กรุณาเลือกเดือน",
+                           "This report is for one whole month. Choose a month."),
+    "unit_not_found": ("overtime", "2021-10-01", "2021-10-31", "มีหน่วยงานที่เลือกไม่มีอยู่แล้ว",
+                       "One of the chosen units no longer exists. Reload the page and choose again."),
+    "report_job_crashed": ("attendance-summary", "2021-10-01", "2021-10-31", "เกิดข้อขัดข้องระหว่างจัดทำไฟล์",
+                           "Something went wrong while making the file. Ask for it again; if it fails again, "
+                           "tell support the code below."),
+}
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_a_failed_job_page_says_why_in_the_pages_language(live_app, signed_in, session_factory, language):
+    hr = _in(language, signed_in("hr")[0])
+    for code, (report, start, end, thai, english) in JOB_FAILURES.items():
+        job_id = _hr_job(session_factory, report=report, start=start, end=end, state="failed", error_code=code,
+                         error="the worker's English detail")
+        page = hr.get(f"{live_app.url}/reports/jobs/{job_id}")
+        assert page.status_code == 200 and f'data-problem-code="{code}"' in page.text, code
+        assert ("จัดทำไฟล์ไม่สำเร็จ" if language == "th" else "The file could not be made.") in page.text
+        assert (thai if language == "th" else english) in page.text, (code, page.text[-1500:])
+        assert "the worker's English detail" not in page.text
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_a_file_not_ready_or_expired_is_a_page_that_says_so(live_app, signed_in, session_factory, language):
+    hr = _in(language, signed_in("hr")[0])
+    queued = _hr_job(session_factory, report="overtime", start="2021-10-01", end="2021-10-31", state="queued")
+    expired = _hr_job(session_factory, report="overtime", start="2021-10-01", end="2021-10-31", state="expired")
+    not_ready = hr.get(f"{live_app.url}/reports/jobs/{queued}/file")
+    assert not_ready.status_code == 409 and 'data-problem-code="report_not_ready"' in not_ready.text
+    assert ("ไฟล์ยังไม่พร้อม กรุณารอจนหน้าของไฟล์แจ้งว่าพร้อมแล้ว จึงดาวน์โหลด" if language == "th" else
+            "The file is not ready yet. Wait until its page says it is ready, then download it.") in not_ready.text
+    gone = hr.get(f"{live_app.url}/reports/jobs/{expired}/file")
+    assert gone.status_code == 410 and 'data-problem-code="report_expired"' in gone.text
+    assert ("ไฟล์นี้หมดอายุแล้ว กรุณาขอใหม่" if language == "th" else
+            "This file has expired; ask for it again.") in gone.text
 
 
 REAL_REPORTS = ("overtime", "offsite", "missed-punch", "attendance-summary", "attendance-grid", "daily-record",

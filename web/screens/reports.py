@@ -33,6 +33,7 @@ from web.blueprint import bp
 from web.i18n import page_language
 from web.menu import report_readers
 from web.pages import Viewer, render_screen, signed_in
+from web.problems import message_for_code, problem_of
 
 PAGE_SIZE = 50
 MONTHS_OFFERED = 24
@@ -156,6 +157,7 @@ def report(viewer: Viewer, name: str):
     entry = _entry(name)
     today = local_today(viewer.settings)
     wording = Wording(page_language(), viewer.settings.timezone)
+<<<<<<< HEAD
     filters = _filters(entry, request.args, today)
     pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
                             settings=viewer.settings)
@@ -169,6 +171,18 @@ def report(viewer: Viewer, name: str):
             months=_months(today, filters.start, wording), units=_units(viewer),
             statuses=[(s, STATUS_LABELS.get(s, s)) for s in entry.statuses], form=request.args)
     table = _build(viewer, name, filters)
+=======
+    try:
+        filters = _filters(entry, request.args, today)
+        table = _build(viewer, name, filters)
+    except InvalidInput as refused:
+        # Filters the report cannot take: the screen again with why in the table's place, so that the form
+        # can be corrected (htmx swaps only the table: an error page there would show nothing).
+        filters = _form_filters(entry, request.args, today)
+        return render_screen("reports/report.html", fragment="reports/_table.html", status=refused.status,
+                             problem=problem_of(refused),
+                             **_form_context(viewer, entry, filters, today, wording))
+>>>>>>> report-messages
     # Pages of lines: the rows with each group's subtotal after its last row, as in the files.
     lines = list(body_rows(table))
     pages = max(1, ceil(len(lines) / PAGE_SIZE))
@@ -182,7 +196,7 @@ def report(viewer: Viewer, name: str):
                                                    settings=viewer.settings),
                   "url": url_for("web.report_file", name=name, format=fmt, **query)} for fmt in FILE_FORMATS]
     return render_screen(
-        "reports/report.html", fragment="reports/_table.html", entry=entry, filters=filters, query=query,
+        "reports/report.html", fragment="reports/_table.html", **_form_context(viewer, entry, filters, today, wording),
         title=wording.text(table.title), period=wording.period(filters), organisation=table.organisation,
         headings=wording.headings(table.columns), kinds=[column.kind for column in table.columns],
         rows=[([wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns], subtotal)
@@ -192,10 +206,25 @@ def report(viewer: Viewer, name: str):
         legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
         count=len(table.rows), page=page, pages=pages, first=before + 1 if shown_rows else before,
         last=before + shown_rows,
-        page_url=lambda number: url_for("web.report", name=name, **query, page=number),
-        months=_months(today, filters.start, wording), units=_units(viewer), statuses=[(s, STATUS_LABELS.get(s, s)) for s in
-                                                                        entry.statuses],
-        downloads=downloads, form=request.args)
+        page_url=lambda number: url_for("web.report", name=name, **query, page=number), downloads=downloads)
+
+
+def _form_filters(entry: ReportEntry, args, today: date) -> Filters:
+    """What the form shows when the filters asked for were refused: this month (or today), with the unit,
+    employee and status as they were sent."""
+    start, end = today.replace(day=1), CalendarMonth(today.year, today.month).last_day
+    if entry.period == "day":
+        start = end = today
+    return Filters(start=start, end=end, unit_code=args.get("unit") or None,
+                   include_subunits=args.get("include_subunits") in ("1", "on", "true"),
+                   employee_code=(args.get("employee") or "").strip() or None, status=args.get("status") or None)
+
+
+def _form_context(viewer: Viewer, entry: ReportEntry, filters: Filters, today: date, wording: Wording) -> dict:
+    """What the filter form needs: the chosen filters, the months, units and statuses offered."""
+    return dict(entry=entry, filters=filters, query=_query(filters, entry), form=request.args,
+                months=_months(today, filters.start, wording), units=_units(viewer),
+                statuses=[(status, STATUS_LABELS.get(status, status)) for status in entry.statuses])
 
 
 def _file_asked(viewer: Viewer, name: str, values) -> tuple[str, Filters]:
@@ -252,6 +281,7 @@ def report_job_page(viewer: Viewer, job_id: int):
                          title=str(REPORT_TITLES.get(job.report, job.report)),
                          period=wording.period(Filters(start=start, end=end)),
                          format_label=FORMAT_LABELS.get(job.format, job.format),
+                         error_message=message_for_code(job.error_code) if job.state == "failed" else None,
                          back=_back_to_report(job))
 
 

@@ -156,6 +156,14 @@ def test_a_grid_pdf_is_landscape_with_a_legend(tmp_path):
     assert "มาสาย" in text and "ขาดงาน" in text
 
 
+def test_every_meaning_in_the_grids_legend_reads_in_thai():
+    from engine.reports.attendance_grid import LEGEND
+    from engine.reports.formats.wording import Wording
+
+    untranslated = [meaning for _, meaning in LEGEND if Wording("th").text(meaning) == meaning]
+    assert not untranslated   # an English word in a Thai file ("Public holiday" once was)
+
+
 def test_pdf_in_english_has_common_era_and_page_words(tmp_path):
     body, _, _ = render(overtime_table(), "pdf", "en")
     text = _pdf_text(body, tmp_path)
