@@ -157,23 +157,17 @@ def report(viewer: Viewer, name: str):
     entry = _entry(name)
     today = local_today(viewer.settings)
     wording = Wording(page_language(), viewer.settings.timezone)
-<<<<<<< HEAD
-    filters = _filters(entry, request.args, today)
-    pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
-                            settings=viewer.settings)
-    if judging_runs_in_background(days=pending, settings=viewer.settings):
-        # An older month of a large office: its days are judged by the reports queue while the page waits.
-        prepare_report_days(session=viewer.db, queue=opsta().report_queue, requester=viewer.employee, report=name,
-                            filters=filters)
-        return render_screen(
-            "reports/report.html", fragment="reports/_preparing.html", preparing=True, days=pending, entry=entry,
-            filters=filters, query=_query(filters, entry), title=entry.title, period=wording.period(filters),
-            months=_months(today, filters.start, wording), units=_units(viewer),
-            statuses=[(s, STATUS_LABELS.get(s, s)) for s in entry.statuses], form=request.args)
-    table = _build(viewer, name, filters)
-=======
     try:
         filters = _filters(entry, request.args, today)
+        pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
+                                settings=viewer.settings)
+        if judging_runs_in_background(days=pending, settings=viewer.settings):
+            # An older month of a large office: its days are judged by the reports queue while the page waits.
+            prepare_report_days(session=viewer.db, queue=opsta().report_queue, requester=viewer.employee,
+                                report=name, filters=filters)
+            return render_screen("reports/report.html", fragment="reports/_preparing.html", preparing=True,
+                                 days=pending, title=entry.title, period=wording.period(filters),
+                                 **_form_context(viewer, entry, filters, today, wording))
         table = _build(viewer, name, filters)
     except InvalidInput as refused:
         # Filters the report cannot take: the screen again with why in the table's place, so that the form
@@ -182,7 +176,6 @@ def report(viewer: Viewer, name: str):
         return render_screen("reports/report.html", fragment="reports/_table.html", status=refused.status,
                              problem=problem_of(refused),
                              **_form_context(viewer, entry, filters, today, wording))
->>>>>>> report-messages
     # Pages of lines: the rows with each group's subtotal after its last row, as in the files.
     lines = list(body_rows(table))
     pages = max(1, ceil(len(lines) / PAGE_SIZE))
