@@ -14,8 +14,9 @@ What it does:
       grid        - the same for "attendance-grid";
       one day     - the summary again after a holiday is added to one day (the triggers forget that day for
                     everyone, so 10,000 employee-days are judged again);
-  * prints each median, its ratio to the bare aggregate, and the peak Python memory (tracemalloc) of each step
-    and the process's peak RSS. Targets (issue 15): summary <= 3 s, memory bounded.
+  * prints each median, its ratio to the bare aggregate, the peak memory each step added to the process
+    (resident set, bench/measure.py) and the process's peak RSS. Targets (issue 15): summary <= 3 s, memory
+    bounded.
   * then every file format (engine.reports.formats.FILE_FORMATS: csv, xlsx, pdf) is timed on the grid (all rows)
     and on the first 1,000 rows of the summary: FORMAT HOOK below. Targets: grid as XLSX <= 10 s, a 1,000-row
     PDF <= 10 s.
@@ -29,7 +30,6 @@ import resource
 import statistics
 import sys
 import time
-import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +39,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])   # the repo root, as ben
 import psycopg  # noqa: E402
 
 from bench.calendar import seed  # noqa: E402
+from bench.measure import timed  # noqa: E402
 from engine.attendance.punch_days import punch_window  # noqa: E402
 from engine.attendance.thai_calendar import parse_month  # noqa: E402
 from engine.config import Settings  # noqa: E402
@@ -69,19 +70,6 @@ BARE_SUMMARY = f"""
            sum(CASE WHEN (last_out AT TIME ZONE %(tz)s)::time < '16:30' THEN 1 ELSE 0 END) AS early,
            sum(CASE WHEN first_in IS NOT NULL AND last_out IS NULL THEN 1 ELSE 0 END) AS incomplete
     FROM days WHERE day BETWEEN %(first)s AND %(last)s GROUP BY employee_id"""
-
-
-def timed(step, samples: int) -> tuple[list[float], int, object]:
-    """Run `step` `samples` times; the durations, the peak traced Python memory (bytes) and the last result."""
-    durations, peak, result = [], 0, None
-    for _ in range(samples):
-        tracemalloc.start()
-        started = time.perf_counter()
-        result = step()
-        durations.append(time.perf_counter() - started)
-        peak = max(peak, tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-    return durations, peak, result
 
 
 def bare(raw_url: str, query: str, params: dict) -> int:
