@@ -15,8 +15,9 @@ What it does:
       grid        - the same for "attendance-grid";
       one day     - the summary again after a holiday is added to one day (the triggers forget that day for
                     everyone, so 10,000 employee-days are judged again);
-  * prints each median, its ratio to the bare aggregate, and the peak memory each step added to the
-    process (resident set) and the process's peak RSS. Targets (issue 15): summary <= 3 s, memory bounded.
+  * prints each median, its ratio to the bare aggregate, the peak memory each step added to the process
+    (resident set, bench/measure.py) and the process's peak RSS. Targets (issue 15): summary <= 3 s, memory
+    bounded.
   * then every file format (engine.reports.formats.FILE_FORMATS: csv, xlsx, pdf) is timed on the grid (all rows)
     and on the first 1,000 rows of the summary: FORMAT HOOK below. Targets: grid as XLSX <= 10 s, a 1,000-row
     PDF <= 10 s.
@@ -39,6 +40,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])   # the repo root, as ben
 import psycopg  # noqa: E402
 
 from bench.calendar import seed  # noqa: E402
+from bench.measure import timed  # noqa: E402
 from engine.attendance.punch_days import punch_window  # noqa: E402
 from engine.attendance.thai_calendar import parse_month  # noqa: E402
 from engine.config import Settings  # noqa: E402
@@ -72,31 +74,6 @@ BARE_SUMMARY = f"""
            sum(CASE WHEN (last_out AT TIME ZONE %(tz)s)::time < '16:30' THEN 1 ELSE 0 END) AS early,
            sum(CASE WHEN first_in IS NOT NULL AND last_out IS NULL THEN 1 ELSE 0 END) AS incomplete
     FROM days WHERE day BETWEEN %(first)s AND %(last)s GROUP BY employee_id"""
-
-
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def timed(step, samples: int) -> tuple[list[float], int, object]:
-    """Run `step` `samples` times; the durations, the peak memory it added (bytes) and the last result.
-
-    Memory is the growth of the process's peak resident set over the step (Linux: /proc/self/clear_refs
-    resets the peak), so C allocations (psycopg, WeasyPrint's Pango) count too, and nothing slows the step
-    down the way tracemalloc would (it made Python-heavy steps 3-5x slower in earlier runs)."""
-    durations, peak, result = [], 0, None
-    for _ in range(samples):
-        result = None
-        Path("/proc/self/clear_refs").write_text("5")
-        before = _status_kb("VmRSS")
-        started = time.perf_counter()
-        result = step()
-        durations.append(time.perf_counter() - started)
-        peak = max(peak, (_status_kb("VmHWM") - before) * 1024)
-    return durations, peak, result
 
 
 def bare(raw_url: str, query: str, params: dict) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import subprocess
@@ -168,6 +169,27 @@ def test_pdf_in_english_has_common_era_and_page_words(tmp_path):
     body, _, _ = render(overtime_table(), "pdf", "en")
     text = _pdf_text(body, tmp_path)
     assert "October2021" in text and "Page1/1" in text and "Employeecode" in text
+
+
+def test_pdf_reads_back_names_with_markup_characters_and_control_characters(tmp_path):
+    # `&`/`<` go through the fast XML parse escaped; a control character XML refuses takes the HTML parser.
+    table = overtime_table(2)
+    table.rows[0]["employee_name"] = "ร้าน A&B <สาขา 1>"
+    table.rows[1]["employee_name"] = "นาย\x0bสมชาย ใจดี"
+    text = _pdf_text(render(table, "pdf", "th").content, tmp_path)
+    assert "ร้านA&B<สาขา1>" in text
+    assert "สมชาย" in text and _squeezed("ใจดี") in text
+
+
+def test_a_pdf_leaves_the_cycle_collector_as_it_found_it():
+    render(overtime_table(), "pdf", "th")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render(overtime_table(), "pdf", "th")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_json_has_iso_dates_and_translated_headings():
