@@ -237,6 +237,8 @@ class Settings:
     attendance_upkeep_interval_seconds: float = 300.0
     attendance_upkeep_budget_seconds: float = 20.0
     report_file_hours: float = 24.0
+    # A PDF of more cells (rows × columns) is refused with advice: WeasyPrint holds it all in memory (~17 KB a cell).
+    report_pdf_max_cells: int = 60_000
     report_job_time_limit_seconds: int = 900
     report_job_max_attempts: int = 3
     # The sweeper re-sends a job never handed to the broker, or queued this long ago and not started.

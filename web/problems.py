@@ -58,6 +58,7 @@ MESSAGES = {
     "report_needs_one_day": _l("This report is for one day. Choose a single day."),
     "report_needs_month": _l("This report is for one whole month. Choose a month."),
     "status_invalid": _l("That status does not apply to this report. Choose a status from the list."),
+    "report_too_large_for_pdf": _l("This report has too many rows for a PDF. Choose a unit or a shorter period, or download it as Excel or CSV."),
     "report_format_unknown": _l("Choose CSV, Excel (XLSX) or PDF."),
     "report_forbidden": _l("Reports are for supervisors, HR and admin. Ask HR for the report you need."),
     "report_not_found": _l("There is no such report. Choose one from the list of reports."),

@@ -52,7 +52,8 @@ def named_report(query, name):
 
     Problems: 404 `report_not_found`, `unit_not_found`, `employee_not_found`; 403 `report_forbidden`;
     422 `report_format_unknown`, `range_reversed`, `month_invalid`, `period_ambiguous`, `status_invalid`,
-    `report_needs_one_day`, `report_needs_month`.
+    `report_needs_one_day`, `report_needs_month`, `report_too_large_for_pdf` (a PDF of more than
+    `OPSTA_REPORT_PDF_MAX_CELLS` cells).
     """
     report_module(name)
     check_format(query["format"])
@@ -62,7 +63,8 @@ def named_report(query, name):
                             include_subunits=query["include_subunits"], employee_code=query["employee"],
                             status=query["status"])
     table = build_report(name=name, session=db(), viewer=current_employee(), filters=filters, settings=settings)
-    rendered = render(table, query["format"], query["language"], timezone=settings.timezone)
+    rendered = render(table, query["format"], query["language"], timezone=settings.timezone,
+                      pdf_max_cells=settings.report_pdf_max_cells)
     reply = Response(rendered.content, mimetype=rendered.media_type)
     if query["format"] != "json":
         reply.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

@@ -3,6 +3,7 @@ dates, quick downloads answered at once, large ones sent to the job page, and pr
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import time
@@ -289,3 +290,19 @@ def test_a_report_of_days_not_judged_yet_waits_for_the_queue_then_shows(live_app
     else:
         raise AssertionError(page.text)
     assert 'id="report-table"' in page.text and "every 2s" not in page.text
+
+
+def test_a_report_too_large_for_a_pdf_says_so_instead_of_offering_one(live_app, signed_in, monkeypatch):
+    """A PDF is laid out whole in memory: beyond OPSTA_REPORT_PDF_MAX_CELLS the screen offers Excel and CSV
+    and says why, and a PDF asked for anyway is refused with the same advice, on the page and in the API."""
+    context = live_app.app.extensions["opsta"]
+    monkeypatch.setattr(context, "settings", dataclasses.replace(context.settings, report_pdf_max_cells=1_000))
+    hr, _ = signed_in("hr")
+    page = hr.get(f"{live_app.url}/reports/{FIXTURE_GRID}?month=2021-10")      # 300 rows × 34 columns
+    assert "มีจำนวนแถวมากเกินกว่าจะทำเป็น PDF ได้" in page.text
+    assert "ดาวน์โหลด PDF" not in page.text and "ดาวน์โหลด Excel (XLSX)" in page.text
+    refused = hr.get(f"{live_app.url}/reports/{FIXTURE_GRID}/file?month=2021-10&format=pdf")
+    assert refused.status_code == 422
+    assert "รายงานนี้มีจำนวนแถวมากเกินกว่าจะทำเป็น PDF ได้" in refused.text
+    small = hr.get(f"{live_app.url}/reports/{FIXTURE_OVERTIME}?month=2021-10&employee=100059150")
+    assert "ดาวน์โหลด PDF" in small.text

@@ -22,7 +22,7 @@ from engine.directory.profile import local_today
 from engine.directory.service import list_units
 from engine.errors import InvalidInput
 from engine.reports.filters import parse_filters
-from engine.reports.formats import FILE_FORMATS, render
+from engine.reports.formats import FILE_FORMATS, check_renderable, fits_pdf, render
 from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import Wording
 from engine.reports.jobs import (filters_of, judging_runs_in_background, prepare_report_days, report_file, report_job,
@@ -187,6 +187,7 @@ def report(viewer: Viewer, name: str):
     downloads = [{"format": fmt, "label": FORMAT_LABELS[fmt],
                   "background": runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt,
                                                    settings=viewer.settings),
+                  "too_large": fmt == "pdf" and not fits_pdf(table, viewer.settings.report_pdf_max_cells),
                   "url": url_for("web.report_file", name=name, format=fmt, **query)} for fmt in FILE_FORMATS]
     return render_screen(
         "reports/report.html", fragment="reports/_table.html", **_form_context(viewer, entry, filters, today, wording),
@@ -242,9 +243,11 @@ def report_file_download(viewer: Viewer, name: str):
                                   settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
     table = _build(viewer, name, filters)
+    check_renderable(table, fmt, pdf_max_cells=viewer.settings.report_pdf_max_cells)   # before any job
     if runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt, settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
-    rendered = render(table, fmt, page_language(), timezone=viewer.settings.timezone)
+    rendered = render(table, fmt, page_language(), timezone=viewer.settings.timezone,
+                      pdf_max_cells=viewer.settings.report_pdf_max_cells)
     return send_file(io.BytesIO(rendered.content), mimetype=rendered.media_type, as_attachment=True,
                      download_name=rendered.filename, max_age=0)
 

@@ -30,10 +30,18 @@ FORMATS = tuple(CONTENT_TYPES)
 FILE_FORMATS = ("csv", "xlsx", "pdf")
 
 Progress = Callable[[int, int], None]
+# WeasyPrint keeps a whole PDF laid out in memory, about 17 KB and 1 ms of CPU a cell (a 10,000-row day-by-day
+# grid took 6 GB, bench/reports.py): beyond this many cells a PDF is refused with advice instead of exhausting
+# the worker. `OPSTA_REPORT_PDF_MAX_CELLS` changes it.
+PDF_MAX_CELLS = 60_000
 
 
 class UnknownFormat(InvalidInput):
     code = "report_format_unknown"
+
+
+class TooLargeForPdf(InvalidInput):
+    code = "report_too_large_for_pdf"
 
 
 class Rendered(NamedTuple):
@@ -49,6 +57,18 @@ def check_format(fmt: str) -> None:
         raise UnknownFormat(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}.", formats=list(FORMATS))
 
 
+def fits_pdf(table: ReportTable, max_cells: int = PDF_MAX_CELLS) -> bool:
+    return len(table.rows) * max(len(table.columns), 1) <= max_cells
+
+
+def check_renderable(table: ReportTable, fmt: str, *, pdf_max_cells: int = PDF_MAX_CELLS) -> None:
+    """422 `report_too_large_for_pdf` for a PDF of more than `pdf_max_cells` cells."""
+    if fmt == "pdf" and not fits_pdf(table, pdf_max_cells):
+        raise TooLargeForPdf(f"{len(table.rows):,} rows of {len(table.columns)} columns are too many for a PDF "
+                             f"(at most {pdf_max_cells:,} cells): choose a unit or a shorter period, or download "
+                             f"XLSX or CSV.", rows=len(table.rows), max_cells=pdf_max_cells)
+
+
 def filename(table: ReportTable, fmt: str) -> str:
     """`overtime-2021-10.xlsx` for a whole month, `daily-record-2021-10-05.pdf` for a day, else from_to."""
     start, end = table.filters.start, table.filters.end
@@ -62,10 +82,12 @@ def filename(table: ReportTable, fmt: str) -> str:
 
 
 def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str | None = None,
-           printed_at: datetime | None = None, progress: Progress | None = None) -> Rendered:
+           printed_at: datetime | None = None, progress: Progress | None = None,
+           pdf_max_cells: int = PDF_MAX_CELLS) -> Rendered:
     """The report as `fmt` in `language` (`th`: Buddhist-era dates, `en`: common era); aware datetimes are
-    shown in `timezone`. An unknown format is an `UnknownFormat` (400)."""
+    shown in `timezone`. An unknown format is an `UnknownFormat`, a PDF too large a `TooLargeForPdf` (422)."""
     check_format(fmt)
+    check_renderable(table, fmt, pdf_max_cells=pdf_max_cells)
     wording = Wording(language, timezone)
     if fmt == "json":
         body = render_json(table, wording)

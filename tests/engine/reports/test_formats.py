@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 
 from engine.errors import InvalidInput
-from engine.reports.formats import CONTENT_TYPES, render
+from engine.reports.formats import CONTENT_TYPES, TooLargeForPdf, fits_pdf, render
 from engine.reports.formats.xlsx_format import sheet_name
+from engine.reports.table import Column, Filters, ReportTable
 from tests.support.report_tables import ORGANISATION, THAI_NAMES, grid_table, overtime_table
 
 THAI_HEADINGS = ("รหัสบุคลากร", "ชื่อ", "วันที่")
@@ -249,3 +250,17 @@ def test_a_rendered_report_unpacks_and_names_its_parts():
     rendered = render(overtime_table(), "csv", "th")
     body, content_type, name = rendered
     assert (body, content_type, name) == (rendered.content, rendered.media_type, rendered.filename)
+
+
+def test_a_pdf_of_more_cells_than_the_limit_is_refused_with_advice():
+    table = ReportTable(name="overtime", title="Overtime report", filters=Filters(start=date(2026, 6, 1),
+                                                                                  end=date(2026, 6, 30)),
+                        columns=[Column("a", "A", "integer", 5), Column("b", "B", "integer", 5)],
+                        rows=[{"a": n, "b": n} for n in range(6)])
+    assert fits_pdf(table, 12) and not fits_pdf(table, 11)
+    with pytest.raises(TooLargeForPdf) as refused:
+        render(table, "pdf", pdf_max_cells=11)
+    assert refused.value.code == "report_too_large_for_pdf" and refused.value.status == 422
+    assert "download XLSX or CSV" in refused.value.detail
+    assert render(table, "xlsx", pdf_max_cells=11).content[:2] == b"PK"     # other formats have no limit
+    assert render(table, "pdf", pdf_max_cells=12).content.startswith(b"%PDF")
