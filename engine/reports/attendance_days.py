@@ -28,9 +28,10 @@ from engine.models import (ApprovalRequest, AttendanceDay, Employee, FaceVerific
                            OvertimeRequest, OvertimeWorked, Punch, PunchAcceptance)
 from engine.schedules.service import schedules_for_employees
 
-# Employees judged per transaction: small enough that a change waiting on the projection lock waits about a
-# second (a month of 200 people), large enough that the per-chunk reads stay few.
-CHUNK = 200
+# Employee-days judged per transaction: small enough that a change waiting on the projection lock waits about
+# a second (a month of 200 people), large enough that each chunk's fixed reads (schedules, units, holidays) stay
+# few: one day of 10,000 people (a new holiday) is two chunks, not fifty.
+CHUNK_DAYS = 6_000
 # The advisory lock changes take shared and a chunk exclusively (migration 0013_projection_guard).
 PROJECTION_LOCK = 0x4F50535441444159
 NOT_FINAL_REUSE = timedelta(seconds=60)
@@ -51,6 +52,10 @@ class StaleDays:
     @property
     def count(self) -> int:
         return sum(((last - first).days + 1) * len(ids) for (first, last), ids in self.spans.items())
+
+    @property
+    def employees(self) -> int:
+        return sum(len(ids) for ids in self.spans.values())
 
 
 def stale_days(*, session: Session, settings: Settings, employee_ids: Select, start: date, end: date,
@@ -89,7 +94,9 @@ def stale_days(*, session: Session, settings: Settings, employee_ids: Select, st
     all_days = [start + timedelta(days=n) for n in range(days_in_period)]
     fresh: dict[int, set[date]] = defaultdict(set)
     if stale_employees:
-        for employee_id, day in session.execute(fresh_rows.where(AttendanceDay.employee_id.in_(stale_employees))):
+        # Core, not the ORM's result processing: a month of fresh days of 10,000 people is 300,000 rows.
+        for employee_id, day in session.connection().execute(
+                fresh_rows.where(AttendanceDay.employee_id.in_(stale_employees))):
             fresh[employee_id].add(day)
     for employee_id in sorted(candidates):
         if employee_id in stale_employees:
@@ -111,11 +118,12 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
     evaluated = 0
     for (first, last), ids in stale_days(session=session, settings=settings, employee_ids=employee_ids,
                                           start=start, end=end, now=now).spans.items():
-        for offset in range(0, len(ids), CHUNK):
+        chunk = max(1, CHUNK_DAYS // ((last - first).days + 1))
+        for offset in range(0, len(ids), chunk):
             if deadline is not None and time.monotonic() >= deadline:
                 return evaluated
             session.commit()   # a chunk's transaction holds nothing from before (migration 0013: the lock)
-            evaluated += _evaluate_chunk(session, settings, ids[offset:offset + CHUNK], first, last, now, rules)
+            evaluated += _evaluate_chunk(session, settings, ids[offset:offset + chunk], first, last, now, rules)
             session.commit()
     return evaluated
 

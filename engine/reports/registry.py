@@ -10,7 +10,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.models import Employee
 from engine.reports import (attendance_grid, attendance_summary, daily_record, missed_punch, offsite, overtime,
                             overtime_claim)
-from engine.reports.attendance_days import stale_days
+from engine.reports.attendance_days import StaleDays, stale_days
 from engine.reports.scope import report_scope
 from engine.reports.table import Filters, ReportTable
 
@@ -38,11 +38,12 @@ def build_report(*, name: str, session: Session, viewer: Employee, filters: Filt
     return module.build(session=session, viewer=viewer, filters=filters, settings=settings)
 
 
-def days_to_judge(*, name: str, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> int:
-    """How many employee-days building report `name` would judge before it can read the projection: a period
-    the scheduler has not judged (an older month) can take a minute for a whole ministry."""
+def days_to_judge(*, name: str, session: Session, viewer: Employee, filters: Filters,
+                  settings: Settings) -> StaleDays:
+    """The days building report `name` would judge before it can read the projection: a period the scheduler
+    has not judged (an older month) can take a minute for a whole ministry."""
     if not getattr(report_module(name), "READS_DAYS", True):
-        return 0
+        return StaleDays({})
     scope = report_scope(session=session, viewer=viewer, filters=filters)
     return stale_days(session=session, settings=settings, employee_ids=scope.employee_ids, start=filters.start,
-                      end=filters.end).count
+                      end=filters.end)

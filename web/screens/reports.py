@@ -161,12 +161,12 @@ def report(viewer: Viewer, name: str):
         filters = _filters(entry, request.args, today)
         pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
                                 settings=viewer.settings)
-        if judging_runs_in_background(days=pending, settings=viewer.settings):
+        if judging_runs_in_background(stale=pending, settings=viewer.settings):
             # An older month of a large office: its days are judged by the reports queue while the page waits.
             prepare_report_days(session=viewer.db, queue=opsta().report_queue, requester=viewer.employee,
                                 report=name, filters=filters)
             return render_screen("reports/report.html", fragment="reports/_preparing.html", preparing=True,
-                                 days=pending, title=entry.title, period=wording.period(filters),
+                                 days=pending.count, title=entry.title, period=wording.period(filters),
                                  **_form_context(viewer, entry, filters, today, wording))
         table = _build(viewer, name, filters)
     except InvalidInput as refused:
@@ -238,8 +238,8 @@ def report_file_download(viewer: Viewer, name: str):
     fmt, filters = _file_asked(viewer, name, request.args)
     # A period nobody has reported on yet (an older month) is judged day by day first: that alone can take
     # a minute for a ministry, so it goes to the queue before anything is built here.
-    if judging_runs_in_background(days=days_to_judge(name=name, session=viewer.db, viewer=viewer.employee,
-                                                     filters=filters, settings=viewer.settings),
+    if judging_runs_in_background(stale=days_to_judge(name=name, session=viewer.db, viewer=viewer.employee,
+                                                      filters=filters, settings=viewer.settings),
                                   settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
     table = _build(viewer, name, filters)
