@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.attendance.ledger import append_punch, append_punches
+from engine.attendance.ledger import NewPunch, append_punch, append_punches
 from engine.attendance.ledger_audit import verify_chains
 from engine.models import LedgerHead, Punch
 from tests.support.terminals import make_terminal
@@ -13,17 +13,18 @@ from tests.support.terminals import make_terminal
 NOW = datetime(2026, 9, 1, 10, 0, tzinfo=timezone.utc)
 
 
-def terminal_punch(employee_id: int, minute: int, *, device_id: int | None = None) -> Punch:
-    return Punch(employee_id=employee_id, direction="in" if minute % 2 == 0 else "out", source="face_terminal",
-                 recorded_at=NOW, effective_at=NOW - timedelta(hours=3) + timedelta(minutes=minute),
-                 place_label="Front door", location_kind="office", flags=["clock_skew"] if minute == 3 else [],
-                 device_id=device_id, device_pin=str(employee_id), device_local_time=datetime(2026, 9, 1, 14, minute),
-                 verify_code=15, verify_method="face")
+def terminal_punch(employee_id: int, minute: int, *, device_id: int | None = None, kind=NewPunch):
+    """A terminal punch as a batch gets it (`kind=Punch` for a one-by-one append)."""
+    return kind(employee_id=employee_id, direction="in" if minute % 2 == 0 else "out", source="face_terminal",
+               recorded_at=NOW, effective_at=NOW - timedelta(hours=3) + timedelta(minutes=minute),
+               place_label="Front door", location_kind="office", flags=["clock_skew"] if minute == 3 else [],
+               device_id=device_id, device_pin=str(employee_id), device_local_time=datetime(2026, 9, 1, 14, minute),
+               verify_code=15, verify_method="face")
 
 
 def test_interleaved_employees_chain_in_list_order_after_their_earlier_punches(db_session, add_employee):
     first, second = add_employee("2001").id, add_employee("2002").id
-    earlier = append_punch(session=db_session, punch=terminal_punch(first, 0))
+    earlier = append_punch(session=db_session, punch=terminal_punch(first, 0, kind=Punch))
     batch = [terminal_punch(first, 1), terminal_punch(second, 1), terminal_punch(second, 2),
              terminal_punch(first, 2), terminal_punch(first, 3)]
 
