@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from datetime import datetime
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import String, bindparam, cast, func, insert, literal_column, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -210,6 +211,11 @@ _READ_CHAIN_END_AROUND = (
 )
 _PUNCH_COLUMNS = [c for c in _punches.columns if c.key != "id"]
 _COLUMN_DEFAULTS = [(c.key, c.default.arg) for c in _PUNCH_COLUMNS if c.default is not None]
+# A punch for `append_punches`: every column of `punches` as a plain attribute (None until set), nothing else.
+# A batch reads and writes each punch's columns about a hundred times (defaults, canonical values, hash, row);
+# on a mapped `Punch` every one of those goes through the ORM's instrumentation, most of a batch's CPU.
+NewPunch = make_dataclass("NewPunch", [("id", Any, None), *((c.key, Any, None) for c in _PUNCH_COLUMNS)],
+                          kw_only=True, slots=True)
 _INSERT_PUNCH = insert(_punches).returning(_punches.c.id)
 _MOVE_HEAD_HASH = (update(_heads)
                    .where(_heads.c.employee_id == bindparam("employee"), _heads.c.last_hash == bindparam("prev_hash"))
@@ -247,23 +253,39 @@ _CHAIN_END_READS = {
 
 
 def _reserved_ids(session: Session, count: int) -> list[int]:
-    """`count` ascending punch ids from the sequence in one query on PostgreSQL; none elsewhere.
-
-    With the ids known the rows go in as one executemany of a short statement, instead of a
-    multi-row INSERT … RETURNING whose long text the driver parses again for every batch.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return []
+    """`count` ascending punch ids from the sequence in one query (PostgreSQL)."""
     return sorted(session.scalars(
         text("SELECT nextval(pg_get_serial_sequence('punches', 'id')) FROM generate_series(1, :n)"), {"n": count}))
 
 
-def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
-    """Chain many punches, of any employees, as `append_punch` would one by one in list order.
+def _insert_in_order(session: Session, punches: list[NewPunch | Punch]) -> None:
+    """Insert the chained punches in list order, each row exactly as hashed; `punch.id` is set.
+
+    PostgreSQL: ids reserved ascending, then every row in one statement (`_INSERT_BATCH`), so the
+    statement's triggers run once and the rows cost no per-row round trip or ORM bookkeeping. SQLite
+    (in process, one writer): one INSERT per row, whose id comes back in the order written.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for punch, id_ in zip(punches, _reserved_ids(session, len(punches))):
+            punch.id = id_
+        params = {f"new_{key}": [getattr(p, key) for p in punches] for key in ("id", *_BATCH_KEYS)}
+        params["new_flags"] = [json.dumps(p.flags) for p in punches]  # text, cast to JSON by the SQL
+        inserted = _INSERT_BATCH.first(connection, params)[0]
+        if inserted != len(punches):  # cannot happen short of a broken statement; never commit half a batch
+            raise RuntimeError(f"{inserted} of {len(punches)} punches inserted")
+        return
+    for punch in punches:
+        punch.id = connection.execute(_INSERT_PUNCH, {c.key: getattr(punch, c.key) for c in _PUNCH_COLUMNS}).scalar_one()
+
+
+def append_punches(*, session: Session, punches: list[NewPunch | Punch]) -> list[NewPunch | Punch]:
+    """Chain many punches, of any employees, as `append_punch` would one by one in list order; each
+    `punch.id` is set on return (the rows are inserted as they are, not added to the session).
 
     For batch uploads (a face terminal posts 100 punches at a time): every head of the batch is
-    locked in one query, in employee-id order so concurrent batches cannot deadlock, and the rows
-    are inserted in rounds holding at most one punch per employee, so ids grow along every chain.
+    locked in one query, in employee-id order so concurrent batches cannot deadlock; the rows are
+    inserted in list order with ascending ids, so ids grow along every chain, and the heads move once.
     """
     employee_ids = sorted({punch.employee_id for punch in punches})
     if not employee_ids:
@@ -279,26 +301,31 @@ def append_punches(*, session: Session, punches: list[Punch]) -> list[Punch]:
         for employee_id in set(employee_ids) - set(heads):
             _ensure_head_row(session.connection(), employee_id)
         heads = {head.employee_id: head for head in session.scalars(lock_heads)}
+    last_hash = {employee_id: head.last_hash for employee_id, head in heads.items()}
     for punch in punches:
         _with_column_defaults(punch)
-    rounds: list[list[Punch]] = []
-    taken: dict[int, int] = {}
-    for punch in punches:
-        position = taken.get(punch.employee_id, 0)
-        taken[punch.employee_id] = position + 1
-        if position == len(rounds):
-            rounds.append([])
-        rounds[position].append(punch)
-    last_hash = {employee_id: head.last_hash for employee_id, head in heads.items()}
-    ids = iter(_reserved_ids(session, len(punches)))
-    for round_ in rounds:
-        for punch in round_:
-            punch.id = next(ids, None)
-            punch.prev_hash = last_hash[punch.employee_id]
-            punch.content_hash = last_hash[punch.employee_id] = punch_hash(punch, punch.prev_hash)
-        session.add_all(round_)
-        session.flush()
-    for punch in punches:  # heads move once, after every round is in (one UPDATE per head)
+        punch.prev_hash = last_hash[punch.employee_id]
+        punch.content_hash = last_hash[punch.employee_id] = punch_hash(punch, punch.prev_hash)
+    _insert_in_order(session, punches)
+    for punch in punches:  # heads move once, after every row is in (one UPDATE per head, at the flush)
         heads[punch.employee_id].last_punch_id = punch.id
         heads[punch.employee_id].last_hash = punch.content_hash
     return punches
+
+
+# PostgreSQL: a batch as one INSERT … SELECT FROM unnest(one array per column), a short text that compiles
+# once whatever the batch size (a multi-row VALUES would be a new, long statement for every batch).
+_BATCH_KEYS = [c.key for c in _PUNCH_COLUMNS]
+
+
+def _array_of(column) -> ARRAY:
+    # Strings go in as VARCHAR[] without a length: a cast to VARCHAR(n) would cut an overlong value
+    # silently (and break its hash), where the insert into the column refuses it.
+    return ARRAY(String() if isinstance(column.type, String) else column.type)
+
+
+_batch_rows = select(literal_column("*")).select_from(func.unnest(
+    *(cast(bindparam(f"new_{c.key}"), _array_of(c)) for c in [_punches.c.id, *_PUNCH_COLUMNS])).alias("batch"))
+_inserted = (insert(_punches).from_select(["id", *_BATCH_KEYS], _batch_rows)
+             .returning(_punches.c.id).cte("inserted"))
+_INSERT_BATCH = DriverStatement(select(func.count()).select_from(_inserted))

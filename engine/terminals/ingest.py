@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from devices.attlog import DevicePunch, read_punches
 from devices.wire import LineReject
-from engine.attendance.ledger import append_punches
+from engine.attendance.ledger import NewPunch, append_punches
 from engine.config import Settings
 from engine.models import Device, DeviceEnrollment, Employee, Punch, UnmatchedDeviceRecord
 
@@ -156,13 +156,13 @@ def _stored_keys(session: Session, device_id: int, punches: list[DevicePunch]) -
     return {(pin, local_time) for pin, local_time in rows}
 
 
-def _punch_row(settings: Settings, device: Device, punch: DevicePunch, employee_id: int, now: datetime) -> Punch:
+def _punch_row(settings: Settings, device: Device, punch: DevicePunch, employee_id: int, now: datetime) -> NewPunch:
     # A terminal keeps punches while offline, but not for ever: one dated beyond the offline window, or
     # ahead of the server, is stored as sent and flagged, for a person to look at the terminal's clock.
     skewed = (punch.instant - now > timedelta(seconds=settings.clock_skew_seconds)
               or now - punch.instant > timedelta(hours=settings.device_offline_window_hours))
     # Columns a terminal has no value for (position, client time) are left unset: NULL, not hashed.
-    return Punch(
+    return NewPunch(
         employee_id=employee_id, direction=punch.direction, source="face_terminal", recorded_at=now,
         effective_at=punch.instant, offline=False, is_mock=False, note="", address="",
         place_label=device.name, location_kind="office",
