@@ -5,7 +5,10 @@ A day is *fresh* when its row exists, was judged under the current settings (`ru
 judged less than `NOT_FINAL_REUSE` ago).
 Triggers (migration 0011) delete the rows any change can affect, so everything else is re-evaluated
 here, with `engine.attendance.day_evaluation` (the calendar's own evaluation), in chunks of employees
-whose schedules, punches and approved off-site days are each read in one query per chunk.
+whose schedules, punches and approved off-site days are each read in one query per chunk. Each chunk runs in a
+transaction of its own that holds the projection lock from its first read to its commit (migration 0013), so a
+change made meanwhile is either read by the chunk or deletes the chunk's rows once they are committed. The
+scheduler keeps the recent months judged ahead of the reports (`engine.reports.day_upkeep`).
 """
 from __future__ import annotations
 
