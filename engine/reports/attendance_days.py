@@ -119,13 +119,15 @@ def refresh_attendance_days(*, session: Session, settings: Settings, employee_id
     now = now or utcnow()
     rules = rules_key(settings)
     evaluated = 0
-    for (first, last), ids in stale_days(session=session, settings=settings, employee_ids=employee_ids,
-                                          start=start, end=end, now=now).spans.items():
+    spans = stale_days(session=session, settings=settings, employee_ids=employee_ids, start=start, end=end,
+                       now=now).spans
+    if spans:
+        session.commit()   # a chunk's transaction holds nothing from before it (migration 0013: the lock)
+    for (first, last), ids in spans.items():
         chunk = max(1, CHUNK_DAYS // ((last - first).days + 1))
         for offset in range(0, len(ids), chunk):
             if deadline is not None and time.monotonic() >= deadline:
                 return evaluated
-            session.commit()   # a chunk's transaction holds nothing from before (migration 0013: the lock)
             evaluated += _evaluate_chunk(session, settings, ids[offset:offset + chunk], first, last, now, rules)
             session.commit()
     return evaluated

@@ -233,7 +233,6 @@ def resend_report_jobs(*, session_factory: sessionmaker[Session], settings: Sett
         return sent
 
 
-
 def prepare_report_days(*, session: Session, queue, requester: Employee, report: str, filters: Filters,
                         now: datetime | None = None) -> ReportJob:
     """Have the `reports` queue judge the days a report on screen needs (a JSON build of the same report,

@@ -30,6 +30,18 @@ def fixture_reports():
     unregister_fixture_reports()
 
 
+def _poll(fetch, *, ready: str, meanwhile: str, seconds: float):
+    """Fetch a page every half second until it contains `ready`; until then it must contain `meanwhile`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = fetch()
+        if ready in page.text:
+            return page
+        assert meanwhile in page.text
+        time.sleep(0.5)
+    raise AssertionError(page.text)
+
+
 def test_only_supervisors_hr_and_admin_see_reports(live_app, signed_in):
     employee, _ = signed_in("employee1")
     assert employee.get(f"{live_app.url}/reports").status_code == 404
@@ -80,15 +92,7 @@ def test_a_large_download_goes_to_a_job_page_with_progress(live_app, signed_in):
     reply = hr.post(urljoin(live_app.url, form.group(1)), data=fields, allow_redirects=False, timeout=30)
     assert reply.status_code == 303 and "/reports/jobs/" in reply.headers["Location"]
     job_url = urljoin(live_app.url, reply.headers["Location"])
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job_page = hr.get(job_url)
-        if "ไฟล์พร้อมแล้ว" in job_page.text:
-            break
-        assert "<progress" in job_page.text
-        time.sleep(0.5)
-    else:
-        raise AssertionError(job_page.text)
+    job_page = _poll(lambda: hr.get(job_url), ready="ไฟล์พร้อมแล้ว", meanwhile="<progress", seconds=120)
     file_url = re.search(r'href="([^"]+/file)"', job_page.text).group(1)
     pdf = hr.get(urljoin(live_app.url, file_url))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -280,15 +284,8 @@ def test_a_report_of_days_not_judged_yet_waits_for_the_queue_then_shows(live_app
     assert page.status_code == 200
     assert "กำลังคำนวณการลงเวลาของช่วงนี้" in page.text and 'hx-trigger="every 2s"' in page.text
     assert "<table" not in page.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        page = hr.get(url, headers={"HX-Request": "true"})
-        if "<table" in page.text:
-            break
-        assert "กำลังคำนวณการลงเวลาของช่วงนี้" in page.text
-        time.sleep(0.5)
-    else:
-        raise AssertionError(page.text)
+    page = _poll(lambda: hr.get(url, headers={"HX-Request": "true"}), ready="<table",
+                 meanwhile="กำลังคำนวณการลงเวลาของช่วงนี้", seconds=60)
     assert 'id="report-table"' in page.text and "every 2s" not in page.text
 
 

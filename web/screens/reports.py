@@ -22,6 +22,7 @@ from engine.directory.profile import local_today
 from engine.directory.service import list_units
 from engine.errors import InvalidInput
 from engine.reports.filters import parse_filters
+from engine.reports.attendance_days import StaleDays
 from engine.reports.formats import FILE_FORMATS, check_renderable, fits_pdf, render
 from engine.reports.formats.rows import body_rows
 from engine.reports.formats.wording import Wording
@@ -138,6 +139,14 @@ def _units(viewer: Viewer) -> list:
     return [unit for unit in units if own is not None and own.code in unit.path]
 
 
+def _days_left(viewer: Viewer, name: str, filters: Filters) -> StaleDays | None:
+    """The days still to judge when judging them first would keep the request waiting (a period nobody has
+    reported on yet, an older month: a minute for a ministry); None when the report can be built now."""
+    stale = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
+                          settings=viewer.settings)
+    return stale if judging_runs_in_background(stale=stale, settings=viewer.settings) else None
+
+
 def _build(viewer: Viewer, name: str, filters: Filters) -> ReportTable:
     return build_report(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
                         settings=viewer.settings)
@@ -159,9 +168,8 @@ def report(viewer: Viewer, name: str):
     wording = Wording(page_language(), viewer.settings.timezone)
     try:
         filters = _filters(entry, request.args, today)
-        pending = days_to_judge(name=name, session=viewer.db, viewer=viewer.employee, filters=filters,
-                                settings=viewer.settings)
-        if judging_runs_in_background(stale=pending, settings=viewer.settings):
+        pending = _days_left(viewer, name, filters)
+        if pending is not None:
             # An older month of a large office: its days are judged by the reports queue while the page waits.
             prepare_report_days(session=viewer.db, queue=opsta().report_queue, requester=viewer.employee,
                                 report=name, filters=filters)
@@ -236,11 +244,7 @@ def _file_asked(viewer: Viewer, name: str, values) -> tuple[str, Filters]:
 def report_file_download(viewer: Viewer, name: str):
     """A file answered at once (the screen links here only for files quick to make)."""
     fmt, filters = _file_asked(viewer, name, request.args)
-    # A period nobody has reported on yet (an older month) is judged day by day first: that alone can take
-    # a minute for a ministry, so it goes to the queue before anything is built here.
-    if judging_runs_in_background(stale=days_to_judge(name=name, session=viewer.db, viewer=viewer.employee,
-                                                      filters=filters, settings=viewer.settings),
-                                  settings=viewer.settings):
+    if _days_left(viewer, name, filters) is not None:
         return _start_job(viewer, name, fmt, filters)
     table = _build(viewer, name, filters)
     check_renderable(table, fmt, pdf_max_cells=viewer.settings.report_pdf_max_cells)   # before any job
