@@ -26,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP) test-system-packages
 	$(PY) -m pytest --ignore=tests/face
 	$(PY) -m pytest tests/face
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow and not database_free"
 
 test-postgres: $(STAMP) test-system-packages
 	$(PY) -m pytest --ignore=tests/face
@@ -37,7 +37,7 @@ test-system-packages:
 	@bash .ci/test-system-packages
 
 test-sqlite: $(STAMP)
-	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow"
+	OPSTA_TEST_DATABASE=sqlite $(PY) -m pytest tests/api tests/cli tests/engine -m "not postgres_only and not slow and not database_free"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

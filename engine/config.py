@@ -239,6 +239,9 @@ class Settings:
     report_file_hours: float = 24.0
     # A PDF of more cells (rows × columns) is refused with advice: WeasyPrint holds it all in memory (~17 KB a cell).
     report_pdf_max_cells: int = 60_000
+    # A PDF of 200 rows or more is laid out in parts by this many processes at once (0: one per CPU; 1: in the
+    # process that asks, as one document).
+    report_pdf_processes: int = 0
     report_job_time_limit_seconds: int = 900
     report_job_max_attempts: int = 3
     # The sweeper re-sends a job never handed to the broker, or queued this long ago and not started.

@@ -64,7 +64,7 @@ def named_report(query, name):
                             status=query["status"])
     table = build_report(name=name, session=db(), viewer=current_employee(), filters=filters, settings=settings)
     rendered = render(table, query["format"], query["language"], timezone=settings.timezone,
-                      pdf_max_cells=settings.report_pdf_max_cells)
+                      pdf_max_cells=settings.report_pdf_max_cells, pdf_processes=settings.report_pdf_processes)
     reply = Response(rendered.content, mimetype=rendered.media_type)
     if query["format"] != "json":
         reply.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'

@@ -150,6 +150,7 @@ def run_report_job(*, session_factory: sessionmaker[Session], settings: Settings
 
         body, content_type, file_name = render(table, job.format, job.language, timezone=settings.timezone,
                                                pdf_max_cells=settings.report_pdf_max_cells,
+                                               pdf_processes=settings.report_pdf_processes,
                                                printed_at=now(), progress=progress)
     except DomainError as refused:
         _set(session_factory, job_id, state="failed", error_code=refused.code, error=refused.detail,

@@ -251,7 +251,8 @@ def report_file_download(viewer: Viewer, name: str):
     if runs_in_background(rows=len(table.rows), columns=len(table.columns), fmt=fmt, settings=viewer.settings):
         return _start_job(viewer, name, fmt, filters)
     rendered = render(table, fmt, page_language(), timezone=viewer.settings.timezone,
-                      pdf_max_cells=viewer.settings.report_pdf_max_cells)
+                      pdf_max_cells=viewer.settings.report_pdf_max_cells,
+                      pdf_processes=viewer.settings.report_pdf_processes)
     return send_file(io.BytesIO(rendered.content), mimetype=rendered.media_type, as_attachment=True,
                      download_name=rendered.filename, max_age=0)
 

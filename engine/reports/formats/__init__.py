@@ -83,9 +83,10 @@ def filename(table: ReportTable, fmt: str) -> str:
 
 def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str | None = None,
            printed_at: datetime | None = None, progress: Progress | None = None,
-           pdf_max_cells: int = PDF_MAX_CELLS) -> Rendered:
+           pdf_max_cells: int = PDF_MAX_CELLS, pdf_processes: int = 0) -> Rendered:
     """The report as `fmt` in `language` (`th`: Buddhist-era dates, `en`: common era); aware datetimes are
-    shown in `timezone`. An unknown format is an `UnknownFormat`, a PDF too large a `TooLargeForPdf` (422)."""
+    shown in `timezone`. An unknown format is an `UnknownFormat`, a PDF too large a `TooLargeForPdf` (422).
+    `pdf_processes`: how many processes lay out a long PDF at once (0: one per CPU)."""
     check_format(fmt)
     check_renderable(table, fmt, pdf_max_cells=pdf_max_cells)
     wording = Wording(language, timezone)
@@ -96,5 +97,5 @@ def render(table: ReportTable, fmt: str, language: str = "th", *, timezone: str 
     elif fmt == "xlsx":
         body = render_xlsx(table, wording, progress=progress)
     else:
-        body = render_pdf(table, wording, printed_at=printed_at)
+        body = render_pdf(table, wording, printed_at=printed_at, processes=pdf_processes)
     return Rendered(body, CONTENT_TYPES[fmt], filename(table, fmt))

@@ -1,14 +1,23 @@
 """A report as a PDF on A4 through WeasyPrint, from the Jinja template beside this module.
 
 The Thai font is Sarabun from the `fontpkg-sarabun` package (OFL), loaded by `@font-face` and embedded
-(subset) in every PDF, so the file reads the same on a machine without Thai fonts. Page numbers
-(`หน้า 1 / 3`) come from CSS page counters; the organisation, the title and the period are a running header
-on every page; tables wider than a portrait page (the day-by-day grid) are printed landscape.
+(subset) in every PDF, so the file reads the same on a machine without Thai fonts. The organisation, the
+title and the period are a running header on every page, the heading row repeats on every page, and the
+grand total closes the table once; tables wider than a portrait page (the day-by-day grid) are printed
+landscape.
+
+A small report is laid out as one document, numbered by CSS page counters (`หน้า 1 / 3`). A long one is
+paginated here first (pdf_pagination.py) and its pages laid out in parts by several processes at once
+(pdf_parts.py), each page numbered in print; when a part does not come out with the pages planned for it,
+the report is laid out again as one document, so the plan only ever decides how fast, never what is printed.
 """
 from __future__ import annotations
 
 import gc
+import logging
+import os
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -28,9 +37,12 @@ from weasyprint.urls import URLFetcher  # noqa: E402
 
 ImageFile.LOAD_TRUNCATED_IMAGES = _truncated_images
 
-from engine.reports.formats.rows import body_rows
-from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording
-from engine.reports.table import ReportTable
+from engine.reports.formats import pdf_pagination, pdf_parts  # noqa: E402
+from engine.reports.formats.rows import body_rows  # noqa: E402
+from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording  # noqa: E402
+from engine.reports.table import ReportTable  # noqa: E402
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_FILES = Path(fontpkg_sarabun.ROOT) / "files"
@@ -38,6 +50,10 @@ FONT_FILES = Path(fontpkg_sarabun.ROOT) / "files"
 PORTRAIT_MAX_WIDTH = 110
 # Beyond this the table switches to the small type of the grid.
 COMPACT_MIN_WIDTH = 170
+# Rows (with subtotals) from which a report is laid out in parts, and the fewest rows a part gets: below
+# these, starting processes and merging files would cost more than they save.
+PARTS_MIN_ROWS = 200
+ROWS_PER_PART_MIN = 100
 
 
 def _css_string(text: str) -> str:
@@ -57,8 +73,26 @@ def _css() -> CSS:
     return _stylesheet
 
 
-def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> str:
-    """The HTML WeasyPrint lays out (also handy to look at in a browser)."""
+@dataclass
+class PrintedReport:
+    """A report's words and cells as they are printed, before any page is laid out."""
+    language: str
+    title: str
+    organisation: str
+    period: str
+    columns: list[dict]                     # heading, kind, share (% of the table's width)
+    rows: list[tuple[list[str], bool]]      # (cells, is_subtotal), in order
+    totals: list[str] | None
+    legend: list[tuple[str, str]]
+    signatures: list[str]
+    orientation: str
+    compact: bool
+    printed: str
+    page_word: str
+    words: dict[str, str] = field(default_factory=dict)
+
+
+def printed_report(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> PrintedReport:
     total_width = sum(column.width for column in table.columns) or 1
     columns = [{"heading": wording.text(column.heading), "kind": column.kind,
                 "share": round(100 * column.width / total_width, 3)} for column in table.columns]
@@ -70,18 +104,43 @@ def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | 
     if printed_at is not None:
         local = wording.local(printed_at)
         printed = f"{wording.text(PRINTED)} {wording.short_date(local.date())} {local:%H:%M}"
-    return _environment.get_template("report.html").render(
+    return PrintedReport(
         language=wording.language, title=wording.text(table.title), organisation=table.organisation,
-        period=wording.period(table.filters), columns=columns, rows=((cells(row), subtotal) for row, subtotal in body_rows(table)),
+        period=wording.period(table.filters), columns=columns,
+        rows=[(cells(row), subtotal) for row, subtotal in body_rows(table)],
         totals=cells(table.totals) if table.totals is not None else None,
         legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
         signatures=[wording.text(line) for line in table.signatures],
         orientation="portrait" if total_width <= PORTRAIT_MAX_WIDTH else "landscape",
-        compact=total_width >= COMPACT_MIN_WIDTH,
+        compact=total_width >= COMPACT_MIN_WIDTH, printed=printed, page_word=wording.text(PAGE),
+        words={"nothing_word": wording.text(NOTHING), "legend_word": wording.text(LEGEND),
+               "signature_word": wording.text(SIGNATURE), "date_word": wording.text(DATE)})
+
+
+def markup(report: PrintedReport, sections: list[dict] | None = None, *, tail: bool = True,
+           legend_on_new_page: bool = False, signatures_on_new_page: bool = False,
+           first_page: int | None = None, page_total: int | None = None, calibration: bool = False) -> str:
+    """The HTML WeasyPrint lays out (also handy to look at in a browser). `sections`: one dict per sheet
+    (`rows`, `totals`, `row_ids`), each after the first starting a page; by default one sheet of every row.
+    `tail`: the legend and signatures follow the last sheet, each on a new page when asked. Pages are
+    numbered `หน้า i / N` by CSS counters, from `first_page` and of `page_total` when given (a part).
+    `calibration`: ids on what pdf_pagination.measure reads."""
+    if sections is None:
+        sections = [{"rows": report.rows, "totals": report.totals}]
+    return _environment.get_template("report.html").render(
+        language=report.language, title=report.title, organisation=report.organisation, period=report.period,
+        columns=report.columns, sections=sections, first_page=first_page, page_total=page_total,
+        calibration=calibration,
+        legend=report.legend if tail else [], signatures=report.signatures if tail else [],
+        legend_on_new_page=legend_on_new_page, signatures_on_new_page=signatures_on_new_page,
+        orientation=report.orientation, compact=report.compact,
         font_regular=(FONT_FILES / "Sarabun-Regular.ttf").as_uri(), font_bold=(FONT_FILES / "Sarabun-Bold.ttf").as_uri(),
-        page_word=wording.text(PAGE), printed=printed, nothing_word=wording.text(NOTHING),
-        legend_word=wording.text(LEGEND), signature_word=wording.text(SIGNATURE),
-        date_word=wording.text(DATE))
+        page_word=report.page_word, printed=report.printed, **report.words)
+
+
+def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> str:
+    """The whole report as one HTML document."""
+    return markup(printed_report(table, wording, printed_at=printed_at))
 
 
 # WeasyPrint's user-agent stylesheet without its rules for pseudo-elements of every element (footnote and
@@ -110,12 +169,24 @@ class _ParsedReport(HTML):
         return [_USER_AGENT_CSS]
 
 
-def _document(markup: str) -> HTML:
+def _document(html: str) -> HTML:
     try:
-        return _ParsedReport(ElementTree.fromstring(markup))
+        return _ParsedReport(ElementTree.fromstring(html))
     except ElementTree.ParseError:
         # Text XML refuses (a control character in a name, say) is still fine HTML.
-        return HTML(string=markup, base_url=str(TEMPLATES))
+        return HTML(string=html, base_url=str(TEMPLATES))
+
+
+def laid_out(html: str):
+    """The HTML laid out in pages: a WeasyPrint `Document`."""
+    return _document(html).render(stylesheets=[_css()])
+
+
+def pdf_of(html: str) -> tuple[bytes, int]:
+    """The HTML as a PDF, and how many pages it has (what a process of pdf_parts renders)."""
+    with _no_cycle_collection():
+        document = laid_out(html)
+        return document.write_pdf(), len(document.pages)
 
 
 @contextmanager
@@ -131,6 +202,58 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def render_pdf(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> bytes:
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def part_count(rows: int, processes: int = 0) -> int:
+    """How many parts a report of `rows` rows is laid out in: one per process allowed (`processes`, 0: the
+    CPUs this process may use), each of at least ROWS_PER_PART_MIN rows, and one below PARTS_MIN_ROWS."""
+    if rows < PARTS_MIN_ROWS:
+        return 1
+    allowed = processes or _cpus()
+    return max(1, min(allowed, rows // ROWS_PER_PART_MIN))
+
+
+def planned_pages(report: PrintedReport) -> pdf_pagination.Plan | None:
+    """The report's pages as planned from a calibration document WeasyPrint laid out."""
+    calibration = laid_out(markup(report, pdf_pagination.calibration_sections(report), calibration=True))
+    return pdf_pagination.plan(report, pdf_pagination.measure(report, calibration))
+
+
+def render_in_parts(report: PrintedReport, parts: int) -> bytes | None:
+    """The report paginated here and laid out in `parts` processes at once, or None when a part came out
+    with other pages than planned (an estimate of a row's height was short) or a process failed."""
+    plan = planned_pages(report)
+    if plan is None:
+        return None
+    jobs = plan.parts(parts)
+    try:
+        results = pdf_parts.run(pdf_of, [markup(report, job.sections, tail=job.tail, first_page=job.first_page,
+                                                page_total=plan.page_count,
+                                                legend_on_new_page=plan.legend_on_new_page,
+                                                signatures_on_new_page=plan.signatures_on_new_page) for job in jobs])
+    except pdf_parts.PartFailed as failure:
+        log.warning("a PDF part failed (%s); laying the report out as one document", failure)
+        return None
+    if [pages for _, pages in results] != [job.pages for job in jobs]:
+        log.info("a PDF part came out with other pages than planned (%s, planned %s); laying the report out "
+                 "as one document", [pages for _, pages in results], [job.pages for job in jobs])
+        return None
+    return pdf_parts.merged([body for body, _ in results])
+
+
+def render_pdf(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None,
+               processes: int = 0) -> bytes:
+    """The report as a PDF; `processes` caps how many lay a long one out at once (0: one per CPU)."""
+    report = printed_report(table, wording, printed_at=printed_at)
     with _no_cycle_collection():
-        return _document(report_html(table, wording, printed_at=printed_at)).write_pdf(stylesheets=[_css()])
+        parts = part_count(len(report.rows), processes)
+        if parts > 1:
+            body = render_in_parts(report, parts)
+            if body is not None:
+                return body
+        return laid_out(markup(report)).write_pdf()

@@ -18,6 +18,8 @@ from engine.reports.formats.xlsx_format import sheet_name
 from engine.reports.table import Column, Filters, ReportTable
 from tests.support.report_tables import ORGANISATION, THAI_NAMES, grid_table, overtime_table
 
+pytestmark = pytest.mark.database_free   # run once, in the PostgreSQL pass of `make test`
+
 THAI_HEADINGS = ("รหัสบุคลากร", "ชื่อ", "วันที่")
 
 
