@@ -21,13 +21,17 @@ What it does:
   * then every file format (engine.reports.formats.FILE_FORMATS: csv, xlsx, pdf) is timed on the grid (all rows;
     as PDF its first rows up to PDF_MAX_CELLS, the largest PDF still made) and on the first 1,000 rows of the
     summary: FORMAT HOOK below. Targets: grid as XLSX <= 10 s, a 1,000-row
-    PDF <= 10 s.
+    PDF <= 10 s. A PDF that long is laid out in parts by a process per CPU (engine/reports/formats/pdf_parts.py;
+    the workers start with the grid's PDF, so the summary's finds them running): the summary's PDF is also
+    timed as one document in this process, the baseline the parts are against. The peak memory of a PDF in
+    parts is this process's alone; each worker holds about its share of the pages.
 Everything it started is stopped and the scratch database dropped, also on Ctrl-C.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import resource
 import statistics
 import sys
@@ -58,6 +62,7 @@ SECRET_KEY = "bench-secret-key-0123456789abcdef"
 TARGET_SUMMARY_S = 3.0
 TARGET_GRID_XLSX_S = 10.0
 TARGET_PDF_S = 10.0
+PDF_LABEL = "summary, 1,000 rows"
 # The bare aggregate: the same punches, grouped by employee and local day in SQL, no rules beyond first IN /
 # last OUT against the default hours (what a hand-written report query would do).
 BARE_DAYS = """
@@ -93,6 +98,11 @@ def time_formats(tables: dict[str, object], samples: int, timezone: str) -> list
                 table, label = dataclasses.replace(table, rows=table.rows[:rows]), f"{label}, first {rows:,} rows"
             durations, peak, rendered = timed(lambda: render(table, fmt, "th", timezone=timezone), samples)
             results.append((f"{fmt}: {label} ({len(rendered.content):,} bytes)", durations, peak))
+            if fmt == "pdf" and label == PDF_LABEL:
+                # The same PDF laid out as one document in this process: what the parts save.
+                durations, peak, rendered = timed(lambda: render(table, fmt, "th", timezone=timezone,
+                                                                 pdf_processes=1), samples)
+                results.append((f"{fmt}: {label} as one document ({len(rendered.content):,} bytes)", durations, peak))
     return results
 
 
@@ -159,7 +169,7 @@ def main() -> int:
         durations, peak, _ = timed(holiday_then_summary, 1)
         results["summary after a new holiday (one day judged again for everyone)"] = (durations, peak)
         summary_1000 = dataclasses.replace(summary, rows=summary.rows[:1000])
-        format_results = time_formats({"grid": grid, "summary, 1,000 rows": summary_1000}, 1, settings.timezone)
+        format_results = time_formats({"grid": grid, PDF_LABEL: summary_1000}, 1, settings.timezone)
         engine.dispose()
 
         baseline = statistics.median(next(iter(results.values()))[0])
@@ -169,7 +179,7 @@ def main() -> int:
             median = statistics.median(durations)
             print(f"{name:72}{median:10.3f}{median / baseline:7.1f}x{peak / 2**20:9.1f}")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"process peak RSS {rss:.0f} MB; load average {' '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+        print(f"process peak RSS {rss:.0f} MB; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         fresh = statistics.median(next(d for n, (d, _p) in results.items() if n.startswith("summary, projection")))
         print(f"target: summary <= {TARGET_SUMMARY_S:.0f} s -> {fresh:.2f} s: "
               f"{'met' if fresh <= TARGET_SUMMARY_S else 'NOT met'}")
@@ -178,8 +188,9 @@ def main() -> int:
         grid_xlsx = grid_build + formats["xlsx: grid"]
         print(f"target: grid as XLSX <= {TARGET_GRID_XLSX_S:.0f} s -> {grid_xlsx:.2f} s (build + file): "
               f"{'met' if grid_xlsx <= TARGET_GRID_XLSX_S else 'NOT met'}")
-        pdf = formats["pdf: summary, 1,000 rows"]
-        print(f"target: a 1,000-row PDF <= {TARGET_PDF_S:.0f} s -> {pdf:.2f} s: "
+        pdf, one_document = formats[f"pdf: {PDF_LABEL}"], formats[f"pdf: {PDF_LABEL} as one document"]
+        print(f"target: a 1,000-row PDF <= {TARGET_PDF_S:.0f} s -> {pdf:.2f} s in parts on {os.cpu_count()} CPUs "
+              f"({one_document:.2f} s as one document, {one_document / pdf:.1f}x): "
               f"{'met' if pdf <= TARGET_PDF_S else 'NOT met'}")
         return 0
     finally:

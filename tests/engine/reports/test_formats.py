@@ -137,6 +137,7 @@ def test_pdf_text_has_thai_headings_names_period_and_page_numbers(tmp_path):
     assert f"หน้า1/{pages}" in text and f"หน้า{pages}/{pages}" in text
     assert text.count("ตุลาคม2564") >= pages   # the period heads every page
     assert "ลงชื่อ" in text and "Certifier" in text and _squeezed("คำอธิบายสัญลักษณ์") in text
+    assert text.count("94,000.00") == 1      # the grand total closes the table once, not every page
 
 
 def test_pdf_embeds_its_fonts(tmp_path):
