@@ -60,10 +60,11 @@ def timed(action, repeat: int) -> tuple[float, float, int, bytes]:
     return min(durations), best_cpu, peak, body
 
 
-def measure(label: str, table, fmt: str, repeat: int) -> None:
+def measure(label: str, table, fmt: str, repeat: int, **options) -> None:
     cells = len(table.rows) * len(table.columns)
     baseline, baseline_cpu, baseline_peak, baseline_body = timed(lambda: plain_csv(table), repeat)
-    seconds, cpu, peak, body = timed(lambda: render(table, fmt, "th", timezone="Asia/Bangkok").content, repeat)
+    seconds, cpu, peak, body = timed(lambda: render(table, fmt, "th", timezone="Asia/Bangkok", **options).content,
+                                  repeat)
     verdict = "met" if seconds <= TARGET_SECONDS else "NOT met"
     cpu_verdict = "met" if cpu <= TARGET_SECONDS else "NOT met"
     print(f"{label}: {len(table.rows):,} rows × {len(table.columns)} columns = {cells:,} cells")
@@ -83,7 +84,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     measure("attendance grid", grid_table(args.employees), "xlsx", args.repeat)
-    measure("overtime list", overtime_table(args.pdf_rows), "pdf", 1)
+    # A PDF this long is laid out in parts by a process per CPU (engine/reports/formats/pdf_parts.py): one
+    # rendering first starts the workers, as a running server has them; the CPU time is this process's alone.
+    render(overtime_table(args.pdf_rows), "pdf", "th")
+    measure("overtime list, in parts", overtime_table(args.pdf_rows), "pdf", 1)
+    measure("overtime list, one document", overtime_table(args.pdf_rows), "pdf", 1, pdf_processes=1)
     print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
