@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.models import AttendanceDay, Employee
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.messages import N_
 from engine.reports.people import EMPLOYEE_COLUMNS, UNIT
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "attendance-grid"
@@ -42,16 +41,18 @@ def day_key(index: int) -> str:
     return f"d{index + 1:02d}"
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
-    """The grid for the period (at most 31 days, one column each)."""
+def check(filters: Filters) -> None:
+    """422 `range_too_long` for more days than the grid has columns for."""
     from engine.errors import InvalidInput
 
-    days = [filters.start + timedelta(days=n) for n in range((filters.end - filters.start).days + 1)]
-    if len(days) > MAX_DAYS:
+    if (filters.end - filters.start).days + 1 > MAX_DAYS:
         raise InvalidInput(f"The grid shows at most {MAX_DAYS} days; ask for one month.", code="range_too_long")
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
+
+
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
+    """The grid for the period (at most 31 days, one column each)."""
+    days = [filters.start + timedelta(days=n) for n in range((filters.end - filters.start).days + 1)]
     # Two plain queries and the pivot in Python: one MAX(CASE …) per day made PostgreSQL hash 31 aggregates
     # per employee (about 4x slower for 10,000 people, bench/reports.py), and both dialects can run this.
     people = session.execute(

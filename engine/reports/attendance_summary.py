@@ -19,9 +19,8 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.models import ApprovalRequest, AttendanceDay, Employee, OvertimeWorked
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.people import EMPLOYEE_COLUMNS, UNIT, hours
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "attendance-summary"
@@ -110,11 +109,9 @@ def _figures_of(row) -> dict:
     return values
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
     """The summary for the period; rows by unit then employee code, a subtotal per unit."""
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
     rows, group_totals, totals = [], {}, None
     for r in _summary(session, scope.employee_ids, filters):
         if r.level == 0:

@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session, aliased
 from engine.config import Settings
 from engine.errors import InvalidInput
 from engine.models import AttendanceDay, Device, Employee, Punch, Site
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.people import EMPLOYEE_COLUMNS, UNIT
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "daily-record"
@@ -41,14 +40,16 @@ def _place(punch, site, device):
     return func.coalesce(device.name, site.name, func.nullif(punch.place_label, ""), punch.source)
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
-    """The record of one day (`from` = `to`) for everyone in the unit the viewer may see."""
+def check(filters: Filters) -> None:
+    """422 `report_needs_one_day` for a period of more than one day."""
     if filters.start != filters.end:
         raise InvalidInput("The daily record is for one day: give from (and to) as the same date.",
                            code="report_needs_one_day")
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
+
+
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
+    """The record of one day (`from` = `to`) for everyone in the unit the viewer may see."""
     query = (select(Employee.code, Employee.name_th, Employee.position_title, AttendanceDay.status,
                     AttendanceDay.first_in_at, AttendanceDay.last_out_at, AttendanceDay.late_minutes,
                     AttendanceDay.early_minutes, AttendanceDay.late, AttendanceDay.left_early,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from engine.config import Settings
 from engine.models import REQUEST_STATUSES, ApprovalRequest, Employee, MissedPunchRequest, Punch
 from engine.reports.people import DECIDER, EMPLOYEE_COLUMNS, PERSON_FIELDS, decider_id, with_person
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "missed-punch"
@@ -31,9 +31,9 @@ COLUMNS = [
 ]
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
     """Missed-punch requests for days in the period, as `viewer` may see them."""
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
     query = with_person(
         select(ApprovalRequest.id, ApprovalRequest.status, ApprovalRequest.reason, ApprovalRequest.decided_at,
                *PERSON_FIELDS, MissedPunchRequest.punch_date, MissedPunchRequest.punch_time,

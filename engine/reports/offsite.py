@@ -7,9 +7,8 @@ from sqlalchemy.orm import Session
 
 from engine.config import Settings
 from engine.models import REQUEST_STATUSES, ApprovalRequest, AttendanceDay, Employee, OffsiteRequest
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.people import DECIDER, EMPLOYEE_COLUMNS, PERSON_FIELDS, decider_id, with_person
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "offsite"
@@ -32,11 +31,9 @@ COLUMNS = [
 ]
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
     """Off-site requests whose days overlap the period, as `viewer` may see them."""
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
     # The punches of the request's days, from the projection (which knows the attendance day of each punch).
     day_first = (select(func.min(AttendanceDay.first_in_at))
                  .where(AttendanceDay.employee_id == ApprovalRequest.requester_id,

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from engine.config import Settings
 from engine.models import REQUEST_STATUSES, ApprovalRequest, Employee, OvertimeRequest, OvertimeWorked
 from engine.reports import overtime_pay
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.people import DECIDER, EMPLOYEE_COLUMNS, PERSON_FIELDS, decider_id, hours, with_person
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "overtime"
@@ -49,11 +48,9 @@ def approved_days(scope_ids, filters: Filters, settings: Settings):
     return day, (day.c.payable_hours * overtime_pay.rate(day.c.day_kind, settings))
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
     """The overtime report for `filters` as `viewer` may see it."""
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
     approved = ApprovalRequest.status == "approved"
     own_hours = overtime_pay.payable_hours(func.coalesce(OvertimeWorked.worked_minutes, 0), OvertimeWorked.day_kind,
                                            settings)

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from engine.config import Settings
 from engine.errors import InvalidInput
 from engine.models import Employee
-from engine.reports.attendance_days import refresh_attendance_days
 from engine.reports.overtime import approved_days
 from engine.reports.people import UNIT
-from engine.reports.scope import report_scope
+from engine.reports.scope import Scope
 from engine.reports.table import Column, Filters, ReportTable
 
 NAME = "overtime-claim"
@@ -34,13 +33,15 @@ COLUMNS = [
 SIGNATURES = ["I certify that the persons above worked outside office hours as claimed", "Approved by"]
 
 
-def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings) -> ReportTable:
-    """The claim for one whole month (`month=YYYY-MM`)."""
+def check(filters: Filters) -> None:
+    """422 `report_needs_month` for a period that is not one whole month."""
     if filters.start.day != 1 or (filters.end + _one_day()).day != 1 or filters.start.month != filters.end.month:
         raise InvalidInput("The overtime claim is for one month: give month=YYYY-MM.", code="report_needs_month")
-    scope = report_scope(session=session, viewer=viewer, filters=filters)
-    refresh_attendance_days(session=session, settings=settings, employee_ids=scope.employee_ids,
-                            start=filters.start, end=filters.end)
+
+
+def build(*, session: Session, viewer: Employee, filters: Filters, settings: Settings,
+          scope: Scope) -> ReportTable:
+    """The claim for one whole month (`month=YYYY-MM`)."""
     day, amount = approved_days(scope.employee_ids, filters, settings)
     workday = day.c.day_kind == "workday"
     query = (select(Employee.code, Employee.name_th, Employee.position_title,

@@ -72,7 +72,7 @@ FIXTURE_OVERTIME = "fixture-overtime"
 FIXTURE_GRID_EMPLOYEES = 300
 
 
-def _fixture_grid(*, session, viewer, filters, settings) -> ReportTable:
+def _fixture_grid(*, session, viewer, filters, settings, scope) -> ReportTable:
     """The grid for hr and admin only, as a real report refuses people outside its audience."""
     from engine.errors import Forbidden
 
@@ -83,7 +83,7 @@ def _fixture_grid(*, session, viewer, filters, settings) -> ReportTable:
     return table
 
 
-def _fixture_overtime(*, session, viewer, filters, settings) -> ReportTable:
+def _fixture_overtime(*, session, viewer, filters, settings, scope) -> ReportTable:
     table = overtime_table(rows=120 if filters.employee_code is None else 2)
     table.name, table.filters = FIXTURE_OVERTIME, filters
     return table
@@ -97,9 +97,11 @@ def register_fixture_reports() -> None:
 
     statuses = ("pending", "returned", "approved", "rejected", "cancelled")
     REPORTS[FIXTURE_GRID] = SimpleNamespace(NAME=FIXTURE_GRID, TITLE="Monthly attendance grid", STATUSES=(),
-                                            PERIOD="month", build=_fixture_grid)
+                                            PERIOD="month", READS_DAYS=False,
+                                            build=_fixture_grid)
     REPORTS[FIXTURE_OVERTIME] = SimpleNamespace(NAME=FIXTURE_OVERTIME, TITLE="Overtime report", STATUSES=statuses,
-                                                PERIOD="range", build=_fixture_overtime)
+                                                PERIOD="range", READS_DAYS=False,
+                                                build=_fixture_overtime)
 
 
 def unregister_fixture_reports() -> None:
