@@ -151,7 +151,7 @@ def _hr_job(session_factory, *, report: str, start: str, end: str, **values) -> 
 
     from sqlalchemy import select
 
-    from engine.models import Employee
+    from engine.models import Employee, ReportJob
     from engine.reports.jobs import filters_record
     from engine.reports.table import Filters
 
