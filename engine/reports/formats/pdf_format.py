@@ -17,13 +17,11 @@ import gc
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import cssselect2
-import fontpkg_sarabun
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import ImageFile
 
@@ -38,18 +36,14 @@ from weasyprint.urls import URLFetcher  # noqa: E402
 ImageFile.LOAD_TRUNCATED_IMAGES = _truncated_images
 
 from engine.reports.formats import pdf_pagination, pdf_parts  # noqa: E402
-from engine.reports.formats.rows import body_rows  # noqa: E402
-from engine.reports.formats.wording import DATE, LEGEND, NOTHING, PAGE, PRINTED, SIGNATURE, Wording  # noqa: E402
+from engine.reports.formats.fonts import BOLD, REGULAR  # noqa: E402
+from engine.reports.formats.printed import PrintedReport, printed_report  # noqa: E402
+from engine.reports.formats.wording import Wording  # noqa: E402
 from engine.reports.table import ReportTable  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FONT_FILES = Path(fontpkg_sarabun.ROOT) / "files"
-# Sum of the columns' widths (characters) that still fits a portrait A4 page at 10 pt.
-PORTRAIT_MAX_WIDTH = 110
-# Beyond this the table switches to the small type of the grid.
-COMPACT_MIN_WIDTH = 170
 # Rows (with subtotals) from which a report is laid out in parts, and the fewest rows a part gets: below
 # these, starting processes and merging files would cost more than they save.
 PARTS_MIN_ROWS = 200
@@ -73,50 +67,6 @@ def _css() -> CSS:
     return _stylesheet
 
 
-@dataclass
-class PrintedReport:
-    """A report's words and cells as they are printed, before any page is laid out."""
-    language: str
-    title: str
-    organisation: str
-    period: str
-    columns: list[dict]                     # heading, kind, share (% of the table's width)
-    rows: list[tuple[list[str], bool]]      # (cells, is_subtotal), in order
-    totals: list[str] | None
-    legend: list[tuple[str, str]]
-    signatures: list[str]
-    orientation: str
-    compact: bool
-    printed: str
-    page_word: str
-    words: dict[str, str] = field(default_factory=dict)
-
-
-def printed_report(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> PrintedReport:
-    total_width = sum(column.width for column in table.columns) or 1
-    columns = [{"heading": wording.text(column.heading), "kind": column.kind,
-                "share": round(100 * column.width / total_width, 3)} for column in table.columns]
-
-    def cells(row):
-        return [wording.cell(row.get(column.key), column.kind, grouped=True) for column in table.columns]
-
-    printed = ""
-    if printed_at is not None:
-        local = wording.local(printed_at)
-        printed = f"{wording.text(PRINTED)} {wording.short_date(local.date())} {local:%H:%M}"
-    return PrintedReport(
-        language=wording.language, title=wording.text(table.title), organisation=table.organisation,
-        period=wording.period(table.filters), columns=columns,
-        rows=[(cells(row), subtotal) for row, subtotal in body_rows(table)],
-        totals=cells(table.totals) if table.totals is not None else None,
-        legend=[(code, wording.text(meaning)) for code, meaning in table.legend],
-        signatures=[wording.text(line) for line in table.signatures],
-        orientation="portrait" if total_width <= PORTRAIT_MAX_WIDTH else "landscape",
-        compact=total_width >= COMPACT_MIN_WIDTH, printed=printed, page_word=wording.text(PAGE),
-        words={"nothing_word": wording.text(NOTHING), "legend_word": wording.text(LEGEND),
-               "signature_word": wording.text(SIGNATURE), "date_word": wording.text(DATE)})
-
-
 def markup(report: PrintedReport, sections: list[dict] | None = None, *, tail: bool = True,
            legend_on_new_page: bool = False, signatures_on_new_page: bool = False,
            first_page: int | None = None, page_total: int | None = None, calibration: bool = False) -> str:
@@ -134,7 +84,7 @@ def markup(report: PrintedReport, sections: list[dict] | None = None, *, tail: b
         legend=report.legend if tail else [], signatures=report.signatures if tail else [],
         legend_on_new_page=legend_on_new_page, signatures_on_new_page=signatures_on_new_page,
         orientation=report.orientation, compact=report.compact,
-        font_regular=(FONT_FILES / "Sarabun-Regular.ttf").as_uri(), font_bold=(FONT_FILES / "Sarabun-Bold.ttf").as_uri(),
+        font_regular=REGULAR.as_uri(), font_bold=BOLD.as_uri(),
         page_word=report.page_word, printed=report.printed, **report.words)
 
 

@@ -17,13 +17,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
-if TYPE_CHECKING:
-    from engine.reports.formats.pdf_format import PrintedReport
+from engine.reports.formats.fonts import BOLD, REGULAR
+from engine.reports.formats.printed import PrintedReport
 
 ONE_LINE, TWO_LINES, SUBTOTAL, TOTAL = "calibration-one-line", "calibration-two-lines", "calibration-subtotal", "total"
 # A text within this share of its cell's width takes one line (kerning and rounding).
@@ -202,10 +200,7 @@ def plan(report: PrintedReport, measures: Measures | None) -> Plan | None:
     and the signatures follow where they fit or start a page. None without measures."""
     if measures is None:
         return None
-    from engine.reports.formats.pdf_format import FONT_FILES   # the renderer's own fonts
-
-    regular = _font(str(FONT_FILES / "Sarabun-Regular.ttf"))
-    bold = _font(str(FONT_FILES / "Sarabun-Bold.ttf"))
+    regular, bold = _font(str(REGULAR)), _font(str(BOLD))
     pages: list[list[int]] = [[]]
     heights: list[float] = []
     used = 0.0
