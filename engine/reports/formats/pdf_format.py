@@ -88,11 +88,6 @@ def markup(report: PrintedReport, sections: list[dict] | None = None, *, tail: b
         page_word=report.page_word, printed=report.printed, **report.words)
 
 
-def report_html(table: ReportTable, wording: Wording, *, printed_at: datetime | None = None) -> str:
-    """The whole report as one HTML document."""
-    return markup(printed_report(table, wording, printed_at=printed_at))
-
-
 # WeasyPrint's user-agent stylesheet without its rules for pseudo-elements of every element (footnote and
 # note calls and markers; list markers keep theirs): a report has none, yet each such rule gave each of its
 # tens of thousands of elements one more style to compute.
@@ -171,7 +166,7 @@ def part_count(rows: int, processes: int = 0) -> int:
 def planned_pages(report: PrintedReport) -> pdf_pagination.Plan | None:
     """The report's pages as planned from a calibration document WeasyPrint laid out."""
     calibration = laid_out(markup(report, pdf_pagination.calibration_sections(report), calibration=True))
-    return pdf_pagination.plan(report, pdf_pagination.measure(report, calibration))
+    return pdf_pagination.plan(report, pdf_pagination.measure(calibration))
 
 
 def render_in_parts(report: PrintedReport, parts: int) -> bytes | None:
@@ -189,9 +184,10 @@ def render_in_parts(report: PrintedReport, parts: int) -> bytes | None:
     except pdf_parts.PartFailed as failure:
         log.warning("a PDF part failed (%s); laying the report out as one document", failure)
         return None
-    if [pages for _, pages in results] != [job.pages for job in jobs]:
+    pages, planned = [pages for _, pages in results], [job.pages for job in jobs]
+    if pages != planned:
         log.info("a PDF part came out with other pages than planned (%s, planned %s); laying the report out "
-                 "as one document", [pages for _, pages in results], [job.pages for job in jobs])
+                 "as one document", pages, planned)
         return None
     return pdf_parts.merged([body for body, _ in results])
 

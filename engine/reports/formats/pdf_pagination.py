@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
 from fontTools.ttLib import TTFont
 from markupsafe import Markup
 
@@ -83,7 +84,7 @@ def calibration_sections(report: PrintedReport) -> list[dict]:
              "totals": one if report.totals is not None else None}]
 
 
-def measure(report: PrintedReport, document) -> Measures | None:
+def measure(document) -> Measures | None:
     """The measures read off the laid-out calibration document; None when it took more than one page."""
     if len(document.pages) != 1:
         return None
@@ -100,7 +101,7 @@ def measure(report: PrintedReport, document) -> Measures | None:
 
     after_table = top("legend" if "legend" in boxes else "signatures" if "signatures" in boxes else "end")
     has_total = TOTAL in boxes
-    cells = [cell for cell in boxes[ONE_LINE].children]
+    cells = list(boxes[ONE_LINE].children)
     row = top(TWO_LINES) - top(ONE_LINE)
     return Measures(
         capacity=page.content_box_y() + page.height - top(ONE_LINE) - FOOT,
@@ -133,9 +134,9 @@ def text_lines(text: str, width: float, size: float, font: FontWidths) -> int:
         if used:
             lines += 1
         per_line = limit * THAI_FILL if _thai(word) else limit
-        extra = max(0, math.ceil(needed / per_line) - 1) if needed > limit else 0
+        extra = math.ceil(needed / per_line) - 1 if needed > limit else 0   # lines a too-long word breaks onto
         lines += extra
-        used = needed - extra * per_line if extra else needed
+        used = needed - extra * per_line
     return lines
 
 
