@@ -1,4 +1,4 @@
-"""A long PDF laid out in parts by two processes reads exactly as the same report laid out as one document:
+"""A long PDF laid out in parts by two processes reads as the same report laid out as one document:
 the same text in the same order, every page numbered `หน้า i / N` in turn, no page left half empty where
 one part ends, and the grand total printed once. A plan that does not hold, or a worker that fails, still
 gives the whole report."""
