@@ -18,7 +18,8 @@ pytestmark = pytest.mark.database_free   # run once, in the PostgreSQL pass of `
 
 THAI = Wording("th", "Asia/Bangkok")
 # Names long enough to wrap in their column, some onto three lines.
-LONG_NAMES = ("นางสาวประภัสสรา ศรีสุวรรณวงศ์ ณ อยุธยา", "ว่าที่ร้อยตรีเกียรติศักดิ์ เจริญรุ่งเรืองกิจการค้าระหว่างประเทศ",
+LONG_NAMES = ("นางสาวประภัสสรา ศรีสุวรรณวงศ์ ณ อยุธยา",
+              "ว่าที่ร้อยตรีเกียรติศักดิ์ เจริญรุ่งเรืองกิจการค้าระหว่างประเทศ",
               "สมชาย ใจดี", "Mr. Christopher Alexander Montgomery-Whitfield")
 
 
